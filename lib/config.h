@@ -1,0 +1,92 @@
+/* config.h - cairn's configuration: one INI-like file, a section per object.
+ *
+ * Parsing (cairn_config_parse) checks grammar and every value, and reports
+ * the first error as "FILE:LINE: message".  Validation against a host
+ * (cairn_config_validate) checks what depends on the machine: executables
+ * exist, users and groups resolve.  Neither changes anything; the caller
+ * applies a config only after both succeed (signatures plug in before them).
+ */
+#ifndef CAIRN_CONFIG_H
+#define CAIRN_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "err.h"
+
+enum cairn_restart {
+	CAIRN_RESTART_NO,
+	CAIRN_RESTART_ON_FAILURE,
+	CAIRN_RESTART_ALWAYS,
+};
+
+enum cairn_kind {
+	CAIRN_KIND_SERVICE,
+	/* containers and VMs come with their own issues */
+};
+
+struct cairn_service {
+	char *name;
+	int line;                 /* line of the [service NAME] header */
+	char **argv;              /* exec = ..., split with shell-like quoting */
+	char **env;               /* environment = K=V K2="v 2" (NULL-terminated) */
+	char *user;               /* NULL: root */
+	char *group;              /* NULL: the user's primary group */
+	char *workdir;            /* NULL: / */
+	enum cairn_restart restart;
+	unsigned restart_delay_ms;     /* first backoff step (default 1000) */
+	unsigned restart_delay_max_ms; /* backoff ceiling (default 60000) */
+	unsigned burst;                /* starts allowed per burst_interval (5) */
+	unsigned burst_interval_ms;    /* (default 60000) */
+	char **after;             /* names this one starts after (NULL-terminated) */
+	int stop_signal;          /* default SIGTERM */
+	unsigned stop_timeout_ms; /* then SIGKILL (default 10000) */
+	uint64_t log_max_bytes;   /* rotate past this (default 1 MiB) */
+	unsigned log_keep;        /* rotated files kept (default 3) */
+	bool essential;           /* counts for blessing a boot (later issue) */
+	char *canon;              /* canonical text of the section: equal canon
+	                             means unchanged, for reconciling */
+};
+
+struct cairn_host {
+	char *hostname;           /* default "cairn" */
+	uint64_t generation;      /* must grow with every accepted config */
+	int line;
+};
+
+struct cairn_config {
+	char *path;
+	struct cairn_host host;
+	struct cairn_service *services;
+	size_t n_services;
+};
+
+/* Parse len bytes of buf; name is used in messages ("FILE:LINE: ...").
+ * On success *out is a new config to free with cairn_config_free(). */
+int cairn_config_parse(const char *buf, size_t len, const char *name,
+		       struct cairn_config **out, struct cairn_err *e);
+
+/* Read and parse the file at path. */
+int cairn_config_load(const char *path, struct cairn_config **out,
+		      struct cairn_err *e);
+
+/* Check what depends on the host: executables (looked up under root,
+ * "/" for the running system) and users/groups (from root's /etc/passwd
+ * and /etc/group).  Fills uid/gid through cairn_service_ids(). */
+int cairn_config_validate(const struct cairn_config *c, const char *root,
+			  struct cairn_err *e);
+
+/* The ids a service runs as, resolved from root's passwd/group files. */
+int cairn_service_ids(const struct cairn_service *s, const char *root,
+		      uid_t *uid, gid_t *gid, struct cairn_err *e);
+
+const struct cairn_service *cairn_config_service(const struct cairn_config *c,
+						 const char *name);
+
+void cairn_config_free(struct cairn_config *c);
+
+const char *cairn_restart_name(enum cairn_restart r);
+
+#endif
