@@ -42,6 +42,7 @@ unit: all
 	$(INROOT) tests/unit/run.sh $(OUT)
 
 integration: all
+	$(INROOT) make -s -f mk/build.mk -j2 helpers
 	$(INROOT) tests/integration/run.sh $(OUT)
 
 system: image
@@ -56,6 +57,7 @@ check: host-deps
 	tests/check.sh
 
 fuzz: all
+	$(INROOT) make -s -f mk/build.mk -j2 fuzz-bins
 	$(INROOT) tests/fuzz/run.sh $(OUT) $${FUZZ_SECONDS:-60}
 
 bench: image

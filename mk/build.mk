@@ -83,3 +83,22 @@ $(O)/unit-san/%: $(O)/s/tests/unit/%.o $(O)/libsup-san.a $(O)/libcli-san.a $(O)/
 unit-bins: $(UNIT_N) $(UNIT_S)
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
+
+# Small programs the integration tests drive (orphan makers, stragglers...).
+HELPER_SRCS := $(wildcard tests/integration/helpers/*.c)
+HELPERS     := $(patsubst tests/integration/helpers/%.c,$(O)/helpers/%,$(HELPER_SRCS))
+$(O)/helpers/%: tests/integration/helpers/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
+.PHONY: helpers fuzz-bins
+helpers: $(HELPERS)
+
+# libFuzzer targets: tests/fuzz/fuzz_X.c against the whole of lib/,
+# supervisor/ and cli/ (but their mains), with ASan+UBSan.
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(O)/fuzz/%,$(FUZZ_SRCS))
+$(O)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(SUP_SRCS) $(CLI_SRCS)
+	@mkdir -p $(dir $@)
+	clang -std=c17 -g -O1 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
+		-Ilib -Isupervisor -Icli -o $@ $< $(LIB_SRCS) $(SUP_SRCS) $(CLI_SRCS) $(SUP_LIBS)
+fuzz-bins: $(FUZZ_BINS)
