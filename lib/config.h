@@ -48,6 +48,9 @@ struct cairn_service {
 	bool essential;           /* counts for blessing a boot (later issue) */
 	char *canon;              /* canonical text of the section: equal canon
 	                             means unchanged, for reconciling */
+	int exec_line;            /* lines of these keys (0: not set), so that */
+	int user_line;            /* cairn_config_validate() can point at them */
+	int group_line;
 };
 
 struct cairn_host {
@@ -81,6 +84,13 @@ int cairn_config_validate(const struct cairn_config *c, const char *root,
 /* The ids a service runs as, resolved from root's passwd/group files. */
 int cairn_service_ids(const struct cairn_service *s, const char *root,
 		      uid_t *uid, gid_t *gid, struct cairn_err *e);
+
+/* The program exec runs, as an absolute path inside root: argv[0] itself
+ * when absolute, else the first executable argv[0] in /usr/sbin, /usr/bin,
+ * /sbin, /bin (symlinks resolved inside root).  -ENOENT, -EACCES (not an
+ * executable regular file), -ENAMETOOLONG. */
+int cairn_service_exec_path(const struct cairn_service *s, const char *root,
+			    char *buf, size_t size, struct cairn_err *e);
 
 const struct cairn_service *cairn_config_service(const struct cairn_config *c,
 						 const char *name);

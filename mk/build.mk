@@ -7,13 +7,15 @@ CC       := gcc
 MUSLCC   := musl-gcc
 WARN     := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 HARDEN   := -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fPIE
-CFLAGS   := -std=c17 -O2 -g -D_GNU_SOURCE $(WARN) $(HARDEN) -Ilib -Isupervisor
+CFLAGS   := -std=c17 -O2 -g -D_GNU_SOURCE $(WARN) $(HARDEN) -Ilib -Isupervisor -Icli
+VERSION  := $(shell cat VERSION)
+CFLAGS   += -DCAIRN_VERSION=\"$(VERSION)\"
 LDFLAGS  := -pie -Wl,-z,relro,-z,now
 SANFLAGS := -std=c17 -O1 -g -D_GNU_SOURCE $(WARN) -fno-omit-frame-pointer \
-            -fsanitize=address,undefined -fno-sanitize-recover=undefined -Ilib -Isupervisor
+            -fsanitize=address,undefined -fno-sanitize-recover=undefined -Ilib -Isupervisor -Icli
 
 SUP_LIBS := -linih -lcjson -lllhttp
-CLI_LIBS := -lcjson -lllhttp
+CLI_LIBS := -linih -lcjson -lllhttp
 
 LIB_SRCS  := $(wildcard lib/*.c)
 SUP_SRCS  := $(filter-out supervisor/main.c,$(wildcard supervisor/*.c))

@@ -1,0 +1,456 @@
+/* main.c - cairnctl, the operator's tool: a thin client of cairnd's API
+ * (client.c) with tables for people (format.c), plus local commands
+ * (config check, version, help).
+ *
+ * Exit codes: 0 done, 1 the operation failed (including an error answer
+ * from cairnd), 2 bad usage. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "client.h"
+#include "config.h"
+#include "err.h"
+#include "format.h"
+
+#ifndef CAIRN_VERSION
+#define CAIRN_VERSION "0.1.0"
+#endif
+
+#define EXIT_FAIL  1
+#define EXIT_USAGE 2
+
+struct ctl {
+	const char *sock;
+	bool json;
+	const char *cmd;
+	char **args;      /* the command's own arguments */
+	int nargs;
+};
+
+static const char usage_text[] =
+	"usage: cairnctl [--socket PATH] [--format table|json] COMMAND [ARGS]\n"
+	"\n"
+	"Instances:\n"
+	"  list                      every instance, its state, pid, restarts, uptime\n"
+	"  status NAME               one instance in detail\n"
+	"  logs NAME [-n N] [-f]     the last N lines of its log (100); -f follows it\n"
+	"  start NAME | stop NAME | restart NAME\n"
+	"\n"
+	"Host:\n"
+	"  info                      host name, version, config generation, uptime\n"
+	"  reload                    re-read the configuration and reconcile\n"
+	"  reboot | poweroff         orderly reboot or power-off of the host\n"
+	"\n"
+	"Local:\n"
+	"  config check FILE [--root DIR]   check a configuration without applying it\n"
+	"  version | help\n"
+	"\n"
+	"The socket is " CTL_SOCKET_DEFAULT " unless --socket or CAIRN_SOCKET says\n"
+	"otherwise.  --format json prints cairnd's JSON for scripts.\n"
+	"Exit status: 0 done, 1 failed, 2 bad usage.\n";
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("cairnctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\n(see cairnctl help)\n", stderr);
+	return EXIT_USAGE;
+}
+
+static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("cairnctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_FAIL;
+}
+
+/* Instance names go into a path: escape everything unusual. */
+static void path_escape(char *out, size_t size, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t o = 0;
+
+	for (; *s && o + 4 < size; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.') {
+			out[o++] = (char)c;
+		} else {
+			out[o++] = '%';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 15];
+		}
+	}
+	out[o] = 0;
+}
+
+/* One request; on any failure print why and return 1.  On success the
+ * answer is in r (2xx) and the caller frees it. */
+static int call(struct ctl *c, const char *what, const char *method, const char *path,
+		const char *body, ctl_body_cb cb, void *data, struct ctl_response *r)
+{
+	struct cairn_err e = { "" };
+	char msg[600];
+	int ret;
+
+	ret = ctl_request(c->sock, method, path, body, cb, data, r, &e);
+	if (ret < 0) {
+		ctl_response_free(r);
+		if (ret == -ENOENT || ret == -ECONNREFUSED)
+			return fail("%s (is cairnd running?)", e.msg);
+		if (ret == -EACCES || ret == -EPERM)
+			return fail("%s (the API is for root only)", e.msg);
+		return fail("%s: %s", what, e.msg);
+	}
+	if (r->status < 200 || r->status >= 300) {
+		fail("%s: %s", what, ctl_error_text(r, msg, sizeof(msg)));
+		ctl_response_free(r);
+		return EXIT_FAIL;
+	}
+	return 0;
+}
+
+/* Print a JSON answer: raw for scripts, through fmt for people. */
+static int show(struct ctl *c, const char *what, struct ctl_response *r,
+		int (*fmt)(FILE *, const cJSON *))
+{
+	cJSON *o;
+	int ret;
+
+	if (c->json) {
+		fwrite(r->body ? r->body : "", 1, r->len, stdout);
+		if (r->len && r->body[r->len - 1] != '\n')
+			putchar('\n');
+		return 0;
+	}
+	o = r->body ? cJSON_ParseWithLength(r->body, r->len) : NULL;
+	ret = o ? fmt(stdout, o) : -EINVAL;
+	cJSON_Delete(o);
+	if (ret < 0)
+		return fail("%s: cairnd answered something that is not the documented JSON", what);
+	return 0;
+}
+
+static int need_args(struct ctl *c, int n, const char *usage)
+{
+	if (c->nargs != n)
+		return usage_error("%s: usage: cairnctl %s", c->cmd, usage);
+	return 0;
+}
+
+static int cmd_get(struct ctl *c, const char *path, int (*fmt)(FILE *, const cJSON *))
+{
+	struct ctl_response r;
+	int ret = call(c, c->cmd, "GET", path, NULL, NULL, NULL, &r);
+
+	if (ret)
+		return ret;
+	ret = show(c, c->cmd, &r, fmt);
+	ctl_response_free(&r);
+	return ret ? EXIT_FAIL : 0;
+}
+
+static int cmd_list(struct ctl *c)
+{
+	if (need_args(c, 0, "list"))
+		return EXIT_USAGE;
+	return cmd_get(c, "/1.0/instances", fmt_instances);
+}
+
+static int cmd_info(struct ctl *c)
+{
+	if (need_args(c, 0, "info"))
+		return EXIT_USAGE;
+	return cmd_get(c, "/1.0", fmt_info);
+}
+
+static int cmd_status(struct ctl *c)
+{
+	char name[256 * 3], path[1024];
+
+	if (need_args(c, 1, "status NAME"))
+		return EXIT_USAGE;
+	path_escape(name, sizeof(name), c->args[0]);
+	snprintf(path, sizeof(path), "/1.0/instances/%s", name);
+	return cmd_get(c, path, fmt_instance);
+}
+
+static int cmd_action(struct ctl *c)
+{
+	char name[256 * 3], path[1024], body[64], what[300];
+	struct ctl_response r;
+	int ret;
+
+	if (c->nargs != 1)
+		return usage_error("%s: usage: cairnctl %s NAME", c->cmd, c->cmd);
+	path_escape(name, sizeof(name), c->args[0]);
+	snprintf(path, sizeof(path), "/1.0/instances/%s/state", name);
+	snprintf(body, sizeof(body), "{\"action\":\"%s\"}", c->cmd);
+	snprintf(what, sizeof(what), "%s %s", c->cmd, c->args[0]);
+	ret = call(c, what, "PUT", path, body, NULL, NULL, &r);
+	if (ret)
+		return ret;
+	if (c->json) {
+		ret = show(c, what, &r, fmt_instance);
+	} else {
+		cJSON *o = cJSON_ParseWithLength(r.body ? r.body : "", r.len);
+		const cJSON *st = cJSON_GetObjectItemCaseSensitive(o, "state");
+
+		printf("%s: %s\n", c->args[0], cJSON_IsString(st) ? st->valuestring : "ok");
+		cJSON_Delete(o);
+	}
+	ctl_response_free(&r);
+	return ret ? EXIT_FAIL : 0;
+}
+
+static int out_cb(const char *buf, size_t len, void *data)
+{
+	if (fwrite(buf, 1, len, stdout) != len || fflush(stdout) == EOF)
+		return -EIO;
+	return 0;
+}
+
+static int cmd_logs(struct ctl *c)
+{
+	char name[256 * 3], path[1200];
+	const char *inst = NULL;
+	unsigned long lines = 100;
+	bool follow = false;
+	struct ctl_response r;
+	int i, ret;
+
+	for (i = 0; i < c->nargs; i++) {
+		const char *a = c->args[i], *v = NULL;
+
+		if (!strcmp(a, "-f") || !strcmp(a, "--follow")) {
+			follow = true;
+			continue;
+		}
+		if (!strcmp(a, "-n") || !strcmp(a, "--lines")) {
+			if (++i == c->nargs)
+				return usage_error("logs: %s needs a number", a);
+			v = c->args[i];
+		} else if (!strncmp(a, "-n", 2)) {
+			v = a + 2;
+		} else if (!strncmp(a, "--lines=", 8)) {
+			v = a + 8;
+		} else if (a[0] == '-' && a[1]) {
+			return usage_error("logs: unknown option %s", a);
+		} else if (inst) {
+			return usage_error("logs: one instance at a time (%s, %s)", inst, a);
+		} else {
+			inst = a;
+			continue;
+		}
+		char *end;
+		errno = 0;
+		lines = strtoul(v, &end, 10);
+		if (!*v || *end || errno || v[0] == '-')
+			return usage_error("logs: -n wants a number of lines, not \"%s\"", v);
+	}
+	if (!inst)
+		return usage_error("logs: usage: cairnctl logs NAME [-n N] [-f]");
+	path_escape(name, sizeof(name), inst);
+	snprintf(path, sizeof(path), "/1.0/instances/%s/log?lines=%lu%s", name, lines,
+		 follow ? "&follow=1" : "");
+	ret = call(c, inst, "GET", path, NULL, out_cb, NULL, &r);
+	if (ret)
+		return ret;
+	ctl_response_free(&r);
+	return 0;
+}
+
+static int cmd_reload(struct ctl *c)
+{
+	struct ctl_response r;
+	int ret;
+
+	if (need_args(c, 0, "reload"))
+		return EXIT_USAGE;
+	ret = call(c, "reload", "POST", "/1.0/config/reload", NULL, NULL, NULL, &r);
+	if (ret)
+		return ret;
+	ret = show(c, "reload", &r, fmt_reload);
+	ctl_response_free(&r);
+	return ret ? EXIT_FAIL : 0;
+}
+
+static int cmd_host(struct ctl *c)
+{
+	char path[64];
+	struct ctl_response r;
+	int ret;
+
+	if (c->nargs != 0)
+		return usage_error("%s: usage: cairnctl %s", c->cmd, c->cmd);
+	snprintf(path, sizeof(path), "/1.0/host/%s", c->cmd);
+	ret = call(c, c->cmd, "POST", path, NULL, NULL, NULL, &r);
+	if (ret)
+		return ret;
+	if (c->json)
+		fwrite(r.body ? r.body : "", 1, r.len, stdout);
+	else
+		printf("%s: accepted\n", c->cmd);
+	ctl_response_free(&r);
+	return 0;
+}
+
+/* Local: parse and validate, exactly as cairnd would before applying. */
+static int cmd_config(struct ctl *c)
+{
+	struct cairn_config *cfg = NULL;
+	struct cairn_err e = { "" };
+	const char *file = NULL, *root = "/";
+	int i;
+
+	if (c->nargs < 1 || strcmp(c->args[0], "check"))
+		return usage_error("config: usage: cairnctl config check FILE [--root DIR]");
+	for (i = 1; i < c->nargs; i++) {
+		const char *a = c->args[i];
+
+		if (!strcmp(a, "--root")) {
+			if (++i == c->nargs)
+				return usage_error("config check: --root needs a directory");
+			root = c->args[i];
+		} else if (!strncmp(a, "--root=", 7)) {
+			root = a + 7;
+		} else if (a[0] == '-' && a[1]) {
+			return usage_error("config check: unknown option %s", a);
+		} else if (file) {
+			return usage_error("config check: one file at a time");
+		} else {
+			file = a;
+		}
+	}
+	if (!file)
+		return usage_error("config: usage: cairnctl config check FILE [--root DIR]");
+	if (cairn_config_load(file, &cfg, &e) < 0 ||
+	    cairn_config_validate(cfg, root, &e) < 0) {
+		cairn_config_free(cfg);
+		fprintf(stderr, "%s\n", e.msg);
+		return EXIT_FAIL;
+	}
+	cairn_config_free(cfg);
+	printf("%s: ok\n", file);
+	return 0;
+}
+
+static int cmd_version(struct ctl *c)
+{
+	if (need_args(c, 0, "version"))
+		return EXIT_USAGE;
+	printf("cairnctl %s\n", CAIRN_VERSION);
+	return 0;
+}
+
+static int cmd_help(struct ctl *c)
+{
+	fputs(usage_text, stdout);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(struct ctl *c);
+} commands[] = {
+	{ "list", cmd_list },       { "status", cmd_status },   { "logs", cmd_logs },
+	{ "start", cmd_action },    { "stop", cmd_action },     { "restart", cmd_action },
+	{ "reload", cmd_reload },   { "reboot", cmd_host },     { "poweroff", cmd_host },
+	{ "info", cmd_info },       { "config", cmd_config },   { "version", cmd_version },
+	{ "help", cmd_help },
+};
+
+int main(int argc, char **argv)
+{
+	struct ctl c = { 0 };
+	const char *fmt = NULL;
+	size_t k;
+	int i;
+
+	c.sock = getenv("CAIRN_SOCKET");
+	if (!c.sock || !c.sock[0])
+		c.sock = CTL_SOCKET_DEFAULT;
+	c.args = calloc((size_t)argc + 1, sizeof(char *));
+	if (!c.args)
+		return fail("out of memory");
+	/* Global options may stand anywhere; everything else is the
+	 * command and its own arguments, in order. */
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--")) {
+			while (++i < argc) {
+				if (!c.cmd)
+					c.cmd = argv[i];
+				else
+					c.args[c.nargs++] = argv[i];
+			}
+			break;
+		}
+		if (!strcmp(a, "--socket") || !strcmp(a, "--format")) {
+			if (i + 1 == argc) {
+				free(c.args);
+				return usage_error("%s needs a value", a);
+			}
+			if (a[2] == 's')
+				c.sock = argv[++i];
+			else
+				fmt = argv[++i];
+		} else if (!strncmp(a, "--socket=", 9)) {
+			c.sock = a + 9;
+		} else if (!strncmp(a, "--format=", 9)) {
+			fmt = a + 9;
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			c.cmd = "help";
+		} else if (!strcmp(a, "--version")) {
+			c.cmd = "version";
+		} else if (!c.cmd) {
+			if (a[0] == '-') {
+				free(c.args);
+				return usage_error("unknown option %s", a);
+			}
+			c.cmd = a;
+		} else {
+			c.args[c.nargs++] = argv[i];
+		}
+	}
+	if (fmt && strcmp(fmt, "json") && strcmp(fmt, "table")) {
+		free(c.args);
+		return usage_error("--format is table or json, not \"%s\"", fmt);
+	}
+	c.json = fmt && !strcmp(fmt, "json");
+	if (!c.cmd) {
+		fputs(usage_text, stderr);
+		free(c.args);
+		return EXIT_USAGE;
+	}
+	for (k = 0; k < sizeof(commands) / sizeof(commands[0]); k++) {
+		if (!strcmp(c.cmd, commands[k].name)) {
+			int r = commands[k].fn(&c);
+
+			free(c.args);
+			return r;
+		}
+	}
+	i = usage_error("unknown command \"%s\"", c.cmd);
+	free(c.args);
+	return i;
+}

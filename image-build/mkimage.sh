@@ -1,0 +1,119 @@
+#!/bin/sh
+# image-build/mkimage.sh OUT IMG - build the bootable cairn image from the
+# programs in OUT into IMG (vmlinuz, initramfs.img, root.sqfs, data.ext4,
+# disk.img).  Runs inside the Debian 13 build root (make image), so the
+# kernel, modules, busybox and libraries are trixie's, never the host's.
+#
+# Sequence: kernel -> initramfs (stage 1) -> squashfs root (stage 2) ->
+# data filesystem -> GPT disk.  Everything is built under IMG/.tmp and
+# renamed into place at the end, so a failed build leaves the old image.
+#
+# Environment: SOURCE_DATE_EPOCH (fixed timestamps, default 1),
+# CAIRN_DEMO_CONF (default config/demo.conf), ROOT_MIB, DATA_MIB.
+set -eu
+[ $# = 2 ] || { echo "usage: mkimage.sh OUT IMG" >&2; exit 100; }
+OUT=$1 IMG=$2
+HERE=$(dirname "$0")
+. "$HERE/lib.sh"
+. "$HERE/disk.sh"
+
+export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1}
+DEMO_CONF=${CAIRN_DEMO_CONF:-config/demo.conf}
+ROOT_MIB=${ROOT_MIB:-256}   # one slot: room for a much larger root later
+DATA_MIB=${DATA_MIB:-256}   # /var; grown to the disk's end on first boot (A/B issue)
+
+# Modules stage 1 loads to reach the root and /var (crc32c: ext4 and jbd2
+# checksums need it, and it is only a softdep, absent from modules.dep).
+INITRD_MODULES="virtio_blk crc32c_generic squashfs ext4"
+# Modules stage 2 loads: network, ACPI power button (QMP system_powerdown)
+# and its input events, entropy, and what containers will want.
+ROOT_MODULES="virtio_net virtio_rng button evdev loop overlay tun veth bridge"
+
+for p in cairn-init cairnd cairnctl; do
+	[ -x "$OUT/$p" ] || die "$OUT/$p missing: run make first"
+done
+[ -f "$DEMO_CONF" ] || die "$DEMO_CONF missing"
+[ -f /packages.txt ] || die "/packages.txt missing (made with the build root)"
+
+# The newest packaged kernel in the build root.
+KVER=$(ls /lib/modules | sort -V | tail -1)
+[ -f "/boot/vmlinuz-$KVER" ] || die "no /boot/vmlinuz-$KVER in the build root"
+
+TMP=$IMG/.tmp
+rm -rf "$TMP"
+mkdir -p "$TMP"
+trap 'rm -rf "$TMP" /tmp/mkimage.*' EXIT
+
+# --- kernel -----------------------------------------------------------------
+cp "/boot/vmlinuz-$KVER" "$TMP/vmlinuz"
+
+# --- initramfs: cairn-init stage 1, busybox for cairn.debug, modules -------
+I=$TMP/initrd
+mkdir -p "$I/bin" "$I/etc/cairn" "$I/dev" "$I/proc" "$I/sys" "$I/newroot"
+cp "$OUT/cairn-init" "$I/init"
+cp /usr/bin/busybox "$I/bin/busybox"
+ln -s busybox "$I/bin/sh"
+mknod -m 600 "$I/dev/console" c 5 1   # the kernel opens it before /init runs
+copy_modules "$KVER" "$I" $INITRD_MODULES
+# cairn-init reads modules.dep (and modules.builtin, to tell built-in from
+# missing); drop depmod's other indexes.
+find "$I/lib/modules/$KVER" -maxdepth 1 -type f ! -name modules.dep \
+	! -name modules.builtin -delete
+printf '%s\n' $INITRD_MODULES >"$I/etc/cairn/modules"
+echo "cairn initramfs" >"$I/etc/initrd-release"
+mkcpio "$I" "$TMP/initramfs.img"
+
+# --- root: squashfs, merged /usr ---------------------------------------------
+R=$TMP/root
+mkdir -p "$R/usr/bin" "$R/usr/sbin" "$R/usr/lib" "$R/usr/lib64" \
+	"$R/usr/share/cairn" "$R/etc/cairn"
+for d in bin sbin lib lib64; do ln -s "usr/$d" "$R/$d"; done
+for d in proc sys dev run tmp var root; do mkdir -p "$R/$d"; done
+chmod 1777 "$R/tmp"
+chmod 700 "$R/root"
+cp -R rootfs/. "$R/"
+cp "$OUT/cairn-init" "$R/usr/sbin/cairn-init"
+ln -s cairn-init "$R/usr/sbin/init"
+cp "$OUT/cairnd" "$R/usr/sbin/cairnd"
+cp "$OUT/cairnctl" "$R/usr/bin/cairnctl"
+install_busybox "$R"
+cp "$DEMO_CONF" "$R/etc/cairn/demo.conf"
+ln -sfn /run/resolv.conf "$R/etc/resolv.conf"
+ln -sfn /proc/self/mounts "$R/etc/mtab"
+copy_modules "$KVER" "$R" $ROOT_MODULES
+printf '%s\n' $ROOT_MODULES >"$R/etc/cairn/modules"
+cp /packages.txt "$R/usr/share/cairn/packages.txt"
+echo "$KVER" >"$R/usr/share/cairn/kernel-release"
+copy_libs "$R"
+# -all-root: ownership does not depend on who built it; fixed times and
+# mksquashfs's sorted directories make the bytes reproducible (it refuses
+# SOURCE_DATE_EPOCH together with the options, hence env -u).
+env -u SOURCE_DATE_EPOCH mksquashfs "$R" "$TMP/root.sqfs" -quiet -noappend -comp zstd -Xcompression-level 19 \
+	-all-root -mkfs-time "$SOURCE_DATE_EPOCH" -all-time "$SOURCE_DATE_EPOCH" \
+	-no-progress >/dev/null
+
+# --- data: an empty ext4 for /var ---------------------------------------------
+E2FSPROGS_FAKE_TIME=$SOURCE_DATE_EPOCH mkfs.ext4 -q -F -L cairn-data \
+	-U "$(uuid_for cairn-data-fs)" -E "hash_seed=$(uuid_for cairn-data-hash),root_owner=0:0" \
+	"$TMP/data.ext4" "${DATA_MIB}M"
+
+# --- disk: GPT, partitions found by label ---------------------------------------
+# The A/B issue adds: ESP (GPT_ESP), cairn-verity-a, cairn-root-b,
+# cairn-verity-b (GPT_ROOT_VERITY_X86_64) before cairn-data.
+cat >"$TMP/layout" <<EOF
+cairn-root-a $GPT_ROOT_X86_64 $ROOT_MIB $TMP/root.sqfs
+cairn-data $GPT_VAR $DATA_MIB $TMP/data.ext4
+EOF
+mkdisk "$TMP/disk.img" "$TMP/layout"
+
+# --- publish: rename each artifact into place ---------------------------------
+for f in vmlinuz initramfs.img root.sqfs data.ext4 disk.img; do
+	mv -f "$TMP/$f" "$IMG/$f"
+done
+
+size() { du -h --apparent-size "$1" | cut -f1; }
+say "kernel $KVER"
+say "  $IMG/vmlinuz        $(size "$IMG/vmlinuz")"
+say "  $IMG/initramfs.img  $(size "$IMG/initramfs.img")  (modules: $INITRD_MODULES)"
+say "  $IMG/root.sqfs      $(size "$IMG/root.sqfs")  sha256 $(sha256sum "$IMG/root.sqfs" | cut -c1-16)"
+say "  $IMG/disk.img       $(size "$IMG/disk.img") (sparse, $(du -h "$IMG/disk.img" | cut -f1) used): cairn-root-a ${ROOT_MIB}M, cairn-data ${DATA_MIB}M"

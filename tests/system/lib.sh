@@ -1,0 +1,142 @@
+# tests/system/lib.sh - sourced by each tests/system/t_*.sh (on the host).
+#
+# Each test boots its own sparse copy of the built disk image in a work
+# directory build/test-sys/NAME, so tests never touch build/image nor each
+# other.  The guest's console (ttyS0) goes to console.log, which the waits
+# poll; QMP and, when asked for, a shell on ttyS1 are unix sockets there.
+# Every wait is bounded; on failure the console log is printed.
+set -eu
+
+IMG=${IMG:-build/image}
+SYS=$(dirname "$0")
+GPT=image-build/gpt.py
+NAME=$(basename "$0" .sh)
+W=build/test-sys/$NAME
+CONSOLE=$W/console.log
+QMP=$W/qmp.sock
+SHELL_SOCK=$W/shell.sock
+QEMU_PID=""
+
+log() { echo "[$NAME $(date +%T)] $*"; }
+
+fail() {
+	echo "FAIL: $*"
+	if [ -f "$CONSOLE" ]; then
+		echo "--- serial console ($CONSOLE), last 80 lines ---"
+		tail -80 "$CONSOLE" | tr -d '\r'
+		echo "--- end of console ---"
+	fi
+	exit 1
+}
+
+cleanup() {
+	if [ -n "$QEMU_PID" ] && kill -0 "$QEMU_PID" 2>/dev/null; then
+		kill "$QEMU_PID" 2>/dev/null || true
+		sleep 1
+		kill -9 "$QEMU_PID" 2>/dev/null || true
+	fi
+}
+trap cleanup EXIT INT TERM
+
+# free_port: a TCP port nobody listens on now.
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# setup [CONF]: a fresh work dir and disk copy; CONF (a file) becomes the
+# active configuration on the copy's /var.
+setup() {
+	for f in vmlinuz initramfs.img disk.img; do
+		[ -f "$IMG/$f" ] || fail "$IMG/$f missing (make image)"
+	done
+	rm -rf "$W"
+	mkdir -p "$W"
+	cp --sparse=always "$IMG/disk.img" "$W/disk.img"
+	[ $# = 0 ] || image-build/putconf.sh "$W/disk.img" "$1" || fail "putconf $1"
+	HTTP_PORT=$(free_port)
+	API_PORT=$(free_port)
+}
+
+# test_conf: config/demo.conf plus the ttyS1 shell service, in the work dir.
+test_conf() {
+	cat config/demo.conf "$SYS/shell.conf" >"$W.conf"
+	echo "$W.conf"
+}
+
+# boot [APPEND...]: start QEMU in the background (TCG; CAIRN_KVM=1 for KVM).
+# -no-reboot: a guest reboot or panic ends QEMU, so a test cannot loop.
+boot() {
+	accel=tcg
+	if [ "${CAIRN_KVM:-0}" = 1 ] && [ -w /dev/kvm ]; then accel=kvm; fi
+	: >"$CONSOLE"
+	qemu-system-x86_64 -display none -monitor none -no-reboot \
+		-machine q35 -accel "$accel" -cpu max -m 1G -smp 2 \
+		-kernel "$IMG/vmlinuz" -initrd "$IMG/initramfs.img" \
+		-append "console=ttyS0 cairn.slot=a panic=-1 printk.time=1 $*" \
+		-drive "file=$W/disk.img,format=raw,if=virtio" \
+		-netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$API_PORT-:8443,hostfwd=tcp:127.0.0.1:$HTTP_PORT-:8080" \
+		-device virtio-net-pci,netdev=n0,romfile= \
+		-device virtio-rng-pci \
+		-qmp "unix:$QMP,server=on,wait=off" \
+		-serial "file:$CONSOLE" \
+		-serial "unix:$SHELL_SOCK,server=on,wait=off" \
+		>"$W/qemu.log" 2>&1 &
+	QEMU_PID=$!
+	BOOT_START=$(date +%s)
+	log "qemu pid $QEMU_PID, http :$HTTP_PORT, api :$API_PORT, work dir $W"
+}
+
+# wait_console REGEX SECONDS: until the console shows a line matching REGEX.
+wait_console() {
+	end=$(($(date +%s) + $2))
+	while [ "$(date +%s)" -lt "$end" ]; do
+		grep -Eq "$1" "$CONSOLE" 2>/dev/null && return 0
+		kill -0 "$QEMU_PID" 2>/dev/null ||
+			{ cat "$W/qemu.log"; fail "QEMU exited while waiting for /$1/"; }
+		grep -q "Kernel panic" "$CONSOLE" && fail "kernel panic while waiting for /$1/"
+		sleep 0.5
+	done
+	fail "no /$1/ on the console within $2 s"
+}
+
+# wait_ready: the contract line of cairnd, within CAIRN_READY_TIMEOUT (120 s).
+wait_ready() {
+	wait_console 'cairnd: ready' "${CAIRN_READY_TIMEOUT:-120}"
+	log "cairnd ready after $(($(date +%s) - BOOT_START)) s (wall clock)"
+}
+
+# wait_exit SECONDS: until QEMU has exited.
+wait_exit() {
+	end=$(($(date +%s) + $1))
+	while kill -0 "$QEMU_PID" 2>/dev/null; do
+		[ "$(date +%s)" -lt "$end" ] || return 1
+		sleep 0.5
+	done
+	wait "$QEMU_PID" 2>/dev/null || true
+	QEMU_PID=""
+}
+
+qmp() { python3 "$SYS/qmp.py" "$QMP" "$@"; }
+
+# gsh COMMAND [TIMEOUT]: run COMMAND in the guest's test shell.
+gsh() { python3 "$SYS/guestsh.py" "$SHELL_SOCK" "${2:-20}" "$1"; }
+
+# wait_shell SECONDS: until the test shell answers.
+wait_shell() {
+	end=$(($(date +%s) + $1))
+	while [ "$(date +%s)" -lt "$end" ]; do
+		[ "$(gsh 'echo alive' 3 2>/dev/null)" = alive ] && return 0
+		sleep 1
+	done
+	fail "the test shell on ttyS1 did not answer within $1 s"
+}
+
+# http_get PATH SECONDS: body of the forwarded demo web port, retrying.
+http_get() {
+	end=$(($(date +%s) + $2))
+	while [ "$(date +%s)" -lt "$end" ]; do
+		curl -fsS -m 5 "http://127.0.0.1:$HTTP_PORT$1" 2>/dev/null && return 0
+		sleep 1
+	done
+	return 1
+}

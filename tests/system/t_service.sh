@@ -1,0 +1,40 @@
+#!/bin/sh
+# t_service: a demo service runs, and comes back when killed.
+# The guest is booted with the demo config plus a `shell` service on ttyS1
+# (tests/system/shell.conf) written to its /var, which is how the test runs
+# cairnctl and kill inside the guest.  From the host: the web service
+# answers on the forwarded port (this also needs the dhcp service to have
+# configured eth0); inside: `cairnctl list` shows web running; its httpd,
+# killed, is restarted with a new pid and answers again.
+. "$(dirname "$0")/lib.sh"
+setup "$(test_conf)"
+boot
+wait_ready
+wait_shell 60
+
+body=$(http_get / 60) || fail "the web service did not answer on :$HTTP_PORT"
+echo "$body" | grep -q cairn || fail "unexpected page: $body"
+log "web answers from the host"
+
+list=$(gsh 'cairnctl list') || fail "cairnctl list failed: $list"
+echo "$list"
+echo "$list" | grep -E '^ *web ' | grep -q running || fail "cairnctl list does not show web running"
+
+pid1=$(gsh 'pidof httpd') || fail "no httpd in the guest"
+[ -n "$pid1" ] || fail "no httpd pid"
+log "killing web's httpd, pid $pid1"
+gsh "kill $pid1" || fail "kill $pid1 failed"
+
+pid2=""
+end=$(($(date +%s) + 30))
+while [ "$(date +%s)" -lt "$end" ]; do
+	pid2=$(gsh 'pidof httpd' 5 || true)
+	[ -n "$pid2" ] && [ "$pid2" != "$pid1" ] && break
+	pid2=""
+	sleep 1
+done
+[ -n "$pid2" ] || fail "web was not restarted within 30 s"
+log "web came back as pid $pid2"
+gsh 'cairnctl status web' || fail "cairnctl status web failed"
+http_get / 30 >/dev/null || fail "the restarted web does not answer"
+log "ok"
