@@ -9,6 +9,9 @@ ROOT=${CAIRN_ROOT:-build/root}
 mkdir -p "$ROOT/src"
 exec unshare --mount --propagation private -- sh -eu -c '
 	R=$1; shift
+	# The root must be a mount point, or unshare --mount inside fails to
+	# make "/" private.
+	mount --bind "$R" "$R"
 	mount --bind "$PWD" "$R/src"
 	mount -t proc proc "$R/proc"
 	mount -t sysfs sysfs "$R/sys"

@@ -40,14 +40,14 @@ restart = always
 restart_delay = 100ms
 
 [service flap]
-exec = /bin/sh /run/flap.sh
+exec = /bin/sh /var/lib/flap.sh
 restart = on-failure
 restart_delay = 100ms
 C
 # flap fails twice, then stays up: restarts = 2 to carry over
 cat > "$T/flap.sh" <<'S'
-n=$(cat /run/flap.n 2>/dev/null || echo 0)
-echo $((n + 1)) > /run/flap.n
+n=$(cat /var/lib/flap.n 2>/dev/null || echo 0)
+echo $((n + 1)) > /var/lib/flap.n
 [ "$n" -ge 2 ] || exit 1
 exec sleep 1000
 S
@@ -59,22 +59,22 @@ unshare --pid --fork --mount-proc --mount --propagation private sh -c '
 	mount -t tmpfs tmpfs /var/lib
 	mkdir -p /var/lib/cairn/config /var/log/cairn
 	cp "$1/cairn.conf" /var/lib/cairn/config/cairn.conf
-	cp "$1/flap.sh" /run/flap.sh
+	cp "$1/flap.sh" /var/lib/flap.sh
 	exec "$2/cairn-init" --stage2 --container --cairnd "$2/cairnd"
 ' sh "$T" "$OUT" >"$T/console" 2>&1 &
 U=$!
-wait_for 50 sh -c "[ -s /proc/$U/task/$U/children ]" || fail "no init"
+wait_for 50 sh -c "[ -n \"\$(cat /proc/$U/task/$U/children)\" ]" || fail "no init"
 INIT=$(cat /proc/$U/task/$U/children | tr -d ' ')
 # run a command inside the test's namespaces
-inside() { nsenter -t "$INIT" -m -p -- sh -c "$1"; }
+inside() { nsenter -t "$INIT" -m -p -r -w -- sh -c "$1"; }
 field() { inside "sed -n 's/^$2 //p' /run/cairn/state/$1 2>/dev/null"; }
 state_is() { [ "$(field "$1" state)" = "$2" ]; }
 cairnd_pid() { inside 'for p in /proc/[0-9]*; do [ "$(cat $p/comm 2>/dev/null)" = cairnd ] && echo ${p#/proc/}; done' | head -1; }
 
 wait_for 100 grep -q "cairnd: ready" "$T/console" || fail "cairnd never ready under init"
 wait_for 50 state_is ticker running || fail "ticker not running"
-wait_for 50 sh -c "[ \"\$(nsenter -t $INIT -m -p -- sed -n 's/^restarts //p' /run/cairn/state/flap)\" = 2 ] && \
-	[ \"\$(nsenter -t $INIT -m -p -- sed -n 's/^state //p' /run/cairn/state/flap)\" = running ]" ||
+wait_for 50 sh -c "[ \"\$(nsenter -t $INIT -m -p -r -w -- sed -n 's/^restarts //p' /run/cairn/state/flap)\" = 2 ] && \
+	[ \"\$(nsenter -t $INIT -m -p -r -w -- sed -n 's/^state //p' /run/cairn/state/flap)\" = running ]" ||
 	fail "flap not running after 2 restarts"
 tp=$(field ticker pid); fp=$(field flap pid)
 d1=$(cairnd_pid)
@@ -100,7 +100,7 @@ echo "ticker.log lines: $n1 -> $n2"
 
 # killed now, the adopted service is restarted by the new cairnd
 inside "kill -KILL $tp"
-wait_for 50 sh -c "p=\$(nsenter -t $INIT -m -p -- sed -n 's/^pid //p' /run/cairn/state/ticker); \
+wait_for 50 sh -c "p=\$(nsenter -t $INIT -m -p -r -w -- sed -n 's/^pid //p' /run/cairn/state/ticker); \
 	[ -n \"\$p\" ] && [ \"\$p\" != 0 ] && [ \"\$p\" != $tp ]" || fail "ticker not restarted"
 state_is ticker running || fail "ticker not running again"
 grep -q "ticker: killed by SIGKILL" "$T/console" || fail "exit status of the adopted process not learnt from init"
