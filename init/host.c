@@ -7,13 +7,24 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "console.h"
 #include "util.h"
 
-int hostname_setup(void)
+/* The kernel gives its initial namespaces fixed inode numbers
+ * (PROC_UTS_INIT_INO in linux/proc_ns.h); later ones get others. */
+#define UTS_INIT_INO 0xEFFFFFFEU
+
+int hostname_setup(bool only_own_ns)
 {
+	struct stat st;
+	if (only_own_ns && (stat("/proc/self/ns/uts", &st) < 0 || st.st_ino == UTS_INIT_INO)) {
+		say("not in a UTS namespace of its own: leaving the hostname alone");
+		return 0;
+	}
+
 	char buf[256];
 	const char *name = HOST_DEFAULT_NAME;
 	ssize_t n = read_file("/etc/hostname", buf, sizeof(buf));

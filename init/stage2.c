@@ -147,7 +147,7 @@ _Noreturn void stage2_run(struct init_opts *o)
 	make_dirs();
 
 	/* 5 */
-	hostname_setup();
+	hostname_setup(o->container);
 	loopback_up();
 	if (!o->container)
 		modules_load_list(MODULES_LIST);

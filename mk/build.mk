@@ -7,18 +7,18 @@ CC       := gcc
 MUSLCC   := musl-gcc
 WARN     := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 HARDEN   := -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fPIE
-CFLAGS   := -std=c17 -O2 -g -D_GNU_SOURCE $(WARN) $(HARDEN) -Ilib -Isupervisor -Icli
+CFLAGS   := -std=c17 -O2 -g -D_GNU_SOURCE $(WARN) $(HARDEN) -Ilib -Isupervisor -Isupervisor/workload -Isupervisor/api -Icli
 VERSION  := $(shell cat VERSION)
 CFLAGS   += -DCAIRN_VERSION=\"$(VERSION)\"
 LDFLAGS  := -pie -Wl,-z,relro,-z,now
 SANFLAGS := -std=c17 -O1 -g -D_GNU_SOURCE $(WARN) -fno-omit-frame-pointer \
-            -fsanitize=address,undefined -fno-sanitize-recover=undefined -Ilib -Isupervisor -Icli
+            -fsanitize=address,undefined -fno-sanitize-recover=undefined -Ilib -Isupervisor -Isupervisor/workload -Isupervisor/api -Icli
 
 SUP_LIBS := -linih -lcjson -lllhttp
 CLI_LIBS := -linih -lcjson -lllhttp
 
 LIB_SRCS  := $(wildcard lib/*.c)
-SUP_SRCS  := $(filter-out supervisor/main.c,$(wildcard supervisor/*.c))
+SUP_SRCS  := $(filter-out supervisor/main.c,$(wildcard supervisor/*.c supervisor/*/*.c))
 CLI_SRCS  := $(filter-out cli/main.c,$(wildcard cli/*.c))
 INIT_SRCS := $(wildcard init/*.c)
 INIT_HDRS := $(wildcard init/*.h) lib/initproto.h
@@ -102,5 +102,5 @@ FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(O)/fuzz/%,$(FUZZ_SRCS))
 $(O)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(SUP_SRCS) $(CLI_SRCS)
 	@mkdir -p $(dir $@)
 	clang -std=c17 -g -O1 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
-		-Ilib -Isupervisor -Icli -o $@ $< $(LIB_SRCS) $(SUP_SRCS) $(CLI_SRCS) $(SUP_LIBS)
+		-Ilib -Isupervisor -Isupervisor/workload -Isupervisor/api -Icli -o $@ $< $(LIB_SRCS) $(SUP_SRCS) $(CLI_SRCS) $(SUP_LIBS)
 fuzz-bins: $(FUZZ_BINS)

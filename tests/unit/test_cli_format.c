@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../cli/format.h"   /* mk/build.mk has no -Icli for unit tests */
+#include "format.h"
 
 static char *render(int (*fn)(FILE *, const cJSON *), const char *json, int *ret)
 {
