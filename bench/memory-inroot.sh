@@ -93,7 +93,7 @@ upid=$!
 settle $upid cairn || { tail -20 "$W/cairn.log" >&2; pkill_tree $upid; exit 1; }
 cn=$(supervisors $upid | wc -l)
 ckb=$(pss $(supervisors $upid))
-tree $upid | awk '$2 != "sleep"' | sort -n >"$W/cairn.procs"
+tree $upid | awk '$2 != "sleep" && $2 != "unshare"' | sort -n >"$W/cairn.procs"
 init=$(tree $upid | awk '$2 == "cairn-init" { print $1 }')
 kill -TERM "$init" 2>/dev/null || true
 i=0

@@ -14,6 +14,7 @@
 #include <cjson/cJSON.h>
 
 #include "client.h"
+#include "cmd_keys.h"
 #include "config.h"
 #include "err.h"
 #include "format.h"
@@ -46,6 +47,13 @@ static const char usage_text[] =
 	"  info                      host name, version, config generation, uptime\n"
 	"  reload                    re-read the configuration and reconcile\n"
 	"  reboot | poweroff         orderly reboot or power-off of the host\n"
+	"\n"
+	"Signing and certificates (local):\n"
+	"  keygen [--out PREFIX]            new signer key pair PREFIX.key, PREFIX.pub\n"
+	"  sign --key KEY FILE              write FILE.sig\n"
+	"  verify --trust DIR FILE          check FILE.sig against DIR/*.pub\n"
+	"  cert create --out PREFIX [--cn NAME] [--days N]   client certificate + key\n"
+	"  cert fingerprint CERT            a certificate's SHA-256 fingerprint\n"
 	"\n"
 	"Local:\n"
 	"  config check FILE [--root DIR]   check a configuration without applying it\n"
@@ -361,6 +369,12 @@ static int cmd_version(struct ctl *c)
 	return 0;
 }
 
+/* keygen, sign, verify, cert: cmd_keys.c */
+static int cmd_keys(struct ctl *c)
+{
+	return ctl_keys_command(c->cmd, c->nargs, c->args);
+}
+
 static int cmd_help(struct ctl *c)
 {
 	fputs(usage_text, stdout);
@@ -376,6 +390,8 @@ static const struct {
 	{ "reload", cmd_reload },   { "reboot", cmd_host },     { "poweroff", cmd_host },
 	{ "info", cmd_info },       { "config", cmd_config },   { "version", cmd_version },
 	{ "help", cmd_help },
+	{ "keygen", cmd_keys },     { "sign", cmd_keys },       { "verify", cmd_keys },
+	{ "cert", cmd_keys },
 };
 
 int main(int argc, char **argv)

@@ -14,8 +14,8 @@ LDFLAGS  := -pie -Wl,-z,relro,-z,now
 SANFLAGS := -std=c17 -O1 -g -D_GNU_SOURCE $(WARN) -fno-omit-frame-pointer \
             -fsanitize=address,undefined -fno-sanitize-recover=undefined -Ilib -Isupervisor -Isupervisor/workload -Isupervisor/api -Icli
 
-SUP_LIBS := -linih -lcjson -lllhttp
-CLI_LIBS := -linih -lcjson -lllhttp
+SUP_LIBS := -linih -lcjson -lllhttp -lmbedtls -lmbedx509 -lmbedcrypto
+CLI_LIBS := -linih -lcjson -lllhttp -lmbedtls -lmbedx509 -lmbedcrypto
 
 LIB_SRCS  := $(wildcard lib/*.c)
 SUP_SRCS  := $(filter-out supervisor/main.c,$(wildcard supervisor/*.c supervisor/*/*.c))

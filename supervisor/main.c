@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@
 #include "api.h"
 #include "loop.h"
 #include "supervisor.h"
+#include "tls.h"
 
 #define DEFAULT_CONFIG "/var/lib/cairn/config/cairn.conf"
 #define DEMO_CONFIG    "/etc/cairn/demo.conf"
@@ -39,11 +41,19 @@ struct cairnd {
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: cairnd [--config FILE] [--log-dir DIR] [--run-dir DIR] [--root DIR]\n"
+		"              [--listen ADDR:PORT | --no-tls] [--tls-dir DIR] [--trust-dir DIR]\n"
 		"  --config FILE   configuration (default " DEFAULT_CONFIG ",\n"
 		"                  or " DEMO_CONFIG " when that does not exist)\n"
 		"  --log-dir DIR   instance logs (default /var/log/cairn)\n"
 		"  --run-dir DIR   api.sock, state/, pids/, init.sock (default /run/cairn)\n"
-		"  --root DIR      where the config's executables and users are checked (/)\n");
+		"  --root DIR      where the config's executables and users are checked (/)\n"
+		"  --listen A:P    HTTPS API address (default " API_TLS_LISTEN_DEFAULT
+		", port 0: off)\n"
+		"  --no-tls        no HTTPS API, only the Unix socket\n"
+		"  --tls-dir DIR   server.key and server.crt, made on first start\n"
+		"                  (default " API_TLS_DIR_DEFAULT ")\n"
+		"  --trust-dir DIR trusted clients before any config: clients/*.crt,\n"
+		"                  clients.txt, client-ca.crt (default " API_TRUST_DIR_DEFAULT ")\n");
 }
 
 static void say_ready(void)
@@ -127,11 +137,19 @@ int main(int argc, char **argv)
 		{ "log-dir", required_argument, NULL, 'l' },
 		{ "run-dir", required_argument, NULL, 'r' },
 		{ "root", required_argument, NULL, 'R' },
+		{ "listen", required_argument, NULL, 'L' },
+		{ "no-tls", no_argument, NULL, 'N' },
+		{ "tls-dir", required_argument, NULL, 'T' },
+		{ "trust-dir", required_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	struct sup_opts so = { .log_dir = "/var/log/cairn", .run_dir = "/run/cairn", .root = "/" };
 	const char *config = NULL;
+	struct api_tls_opts tls = { .listen = API_TLS_LISTEN_DEFAULT,
+				    .tls_dir = API_TLS_DIR_DEFAULT,
+				    .trust_dir = API_TRUST_DIR_DEFAULT };
+	bool no_tls = false;
 	struct cairnd d = { 0 };
 	struct cairn_err e = { "" };
 	struct api *api = NULL;
@@ -145,6 +163,10 @@ int main(int argc, char **argv)
 		case 'l': so.log_dir = optarg; break;
 		case 'r': so.run_dir = optarg; break;
 		case 'R': so.root = optarg; break;
+		case 'L': tls.listen = optarg; break;
+		case 'N': no_tls = true; break;
+		case 'T': tls.tls_dir = optarg; break;
+		case 'U': tls.trust_dir = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 100;
 		}
@@ -184,6 +206,24 @@ int main(int argc, char **argv)
 			"good configuration is loaded\n", e.msg);
 	if (api_open(&api, d.loop, d.sup, api_sock, &e) < 0)
 		fprintf(stderr, "cairnd: api: %s\n", e.msg); /* supervision goes on */
+	if (api && !no_tls) {
+		/* Remote control is welcome, never required: supervision and
+		 * the local socket go on without it. */
+		if (api_open_tls(api, &tls, &e) < 0) {
+			fprintf(stderr, "cairnd: api: no HTTPS on %s: %s\n", tls.listen, e.msg);
+		} else {
+			struct api_tls *t = api_get_tls(api);
+			int have_ca = 0;
+			size_t n = api_tls_n_clients(t, &have_ca);
+
+			fprintf(stderr, "cairnd: api %s fingerprint %s\n", api_tls_url(t),
+				api_tls_fingerprint(t));
+			if (!n && !have_ca)
+				fprintf(stderr, "cairnd: api: no trusted clients yet (%s/clients/, "
+					"%s/clients.txt): every HTTPS client will be refused\n",
+					tls.trust_dir, tls.trust_dir);
+		}
+	}
 	say_ready();
 
 	ret = loop_run(d.loop);

@@ -1,4 +1,5 @@
-/* api.c - cairnd's REST API: the Unix socket, the routes, the JSON.
+/* api.c - cairnd's REST API: the Unix socket, HTTPS (tls.c), the routes,
+ * the JSON.
  *
  * Handlers only read the supervisor through instance.h and ask it to act;
  * they never touch processes.  Every answer is JSON except logs (text).
@@ -19,8 +20,11 @@
 
 #include <cjson/cJSON.h>
 
+#include "api_config.h"
 #include "api_log.h"
+#include "api_metrics.h"
 #include "http.h"
+#include "tls.h"
 
 #ifndef CAIRN_VERSION
 #define CAIRN_VERSION "0.1.0"
@@ -30,6 +34,8 @@ struct api {
 	struct loop *loop;
 	struct supervisor *sup;
 	struct http_server *http;
+	struct http_server *https;   /* TLS connections, handed over by tls.c */
+	struct api_tls *tls;
 	struct api_logs *logs;
 	char *sock_path;
 	dev_t sock_dev;
@@ -127,6 +133,8 @@ static void get_host(struct api *a, struct http_conn *c)
 		cJSON_AddStringToObject(o, "version", CAIRN_VERSION);
 		cJSON_AddNumberToObject(o, "config_generation", (double)sup_generation(a->sup));
 		cJSON_AddNumberToObject(o, "uptime", (double)(sup_uptime_ms(a->sup) / 1000));
+		if (a->tls)
+			cJSON_AddStringToObject(o, "fingerprint", api_tls_fingerprint(a->tls));
 	}
 	send_json(c, 200, o);
 }
@@ -283,6 +291,19 @@ static void post_reload(struct api *a, struct http_conn *c)
 	send_json(c, 200, o);
 }
 
+static void get_metrics(struct api *a, struct http_conn *c)
+{
+	char *txt;
+	size_t len;
+
+	if (api_metrics_render(a->sup, "/proc", &txt, &len) < 0) {
+		http_respond_error(c, 500, "out of memory");
+		return;
+	}
+	http_respond(c, 200, API_METRICS_CTYPE, NULL, txt, len);
+	free(txt);
+}
+
 static void post_host(struct api *a, struct http_conn *c, const char *action)
 {
 	struct cairn_err e = { "" };
@@ -347,6 +368,13 @@ static void handle(struct http_conn *c, const struct http_request *req, void *da
 		return;
 	}
 	n = split(path, seg, 6);
+	if (n == 1 && !strcmp(seg[0], "metrics")) {
+		if (m != HTTP_GET)
+			method_not_allowed(c, "GET");
+		else
+			get_metrics(a, c);
+		goto out;
+	}
 	if (n < 1 || strcmp(seg[0], "1.0")) {
 		http_respond_error(c, 404, "not found: %s (the API lives under /1.0)", req->path);
 		goto out;
@@ -376,6 +404,18 @@ static void handle(struct http_conn *c, const struct http_request *req, void *da
 			method_not_allowed(c, "PUT");
 		else
 			put_state(a, c, seg[2], req);
+	} else if (n == 2 && !strcmp(seg[1], "config")) {
+		if (m == HTTP_GET)
+			api_config_get(a->sup, c);
+		else if (m == HTTP_PUT)
+			api_config_put(a->sup, c, req);
+		else
+			method_not_allowed(c, "GET, PUT");
+	} else if (n == 3 && !strcmp(seg[1], "config") && !strcmp(seg[2], "confirm")) {
+		if (m != HTTP_POST)
+			method_not_allowed(c, "POST");
+		else
+			api_config_confirm(a->sup, c);
 	} else if (n == 3 && !strcmp(seg[1], "config") && !strcmp(seg[2], "reload")) {
 		if (m != HTTP_POST)
 			method_not_allowed(c, "POST");
@@ -496,6 +536,32 @@ fail:
 	return r;
 }
 
+int api_open_tls(struct api *a, const struct api_tls_opts *o, struct cairn_err *e)
+{
+	struct http_server_opts ho = { .handler = handle, .data = a,
+				       .max_conns = o->max_conns };
+	int r;
+
+	if (a->tls)
+		return cairn_err_set(e, -EALREADY, "https: already open");
+	r = http_server_new(&a->https, a->loop, -1, &ho, e);
+	if (r < 0)
+		return cairn_err_prefix(e, r, "https");
+	r = api_tls_open(&a->tls, a->loop, a->https, o, e);
+	if (r < 0) {
+		http_server_free(a->https);
+		a->https = NULL;
+		a->tls = NULL;
+		return r;
+	}
+	return 0;
+}
+
+struct api_tls *api_get_tls(struct api *a)
+{
+	return a ? a->tls : NULL;
+}
+
 void api_close(struct api *a)
 {
 	struct stat st;
@@ -503,6 +569,9 @@ void api_close(struct api *a)
 	if (!a)
 		return;
 	http_server_free(a->http);
+	/* Established TLS connections first: their transport needs a->tls. */
+	http_server_free(a->https);
+	api_tls_close(a->tls);
 	api_logs_free(a->logs);
 	/* Remove the name only if it is still ours (a successor may own it). */
 	if (lstat(a->sock_path, &st) == 0 && st.st_ino == a->sock_ino &&

@@ -1,5 +1,5 @@
-/* api.h - cairnd's REST API (HTTP/1.1 + JSON) on a Unix socket.
- * The same handlers will serve TLS on 8443 (later issue). */
+/* api.h - cairnd's REST API (HTTP/1.1 + JSON) on a Unix socket, and the
+ * same handlers over HTTPS with client certificates (tls.h) on TCP 8443. */
 #ifndef CAIRN_API_H
 #define CAIRN_API_H
 
@@ -14,5 +14,14 @@ struct api;
 int api_open(struct api **out, struct loop *l, struct supervisor *s,
 	     const char *sock_path, struct cairn_err *e);
 void api_close(struct api *a);
+
+/* Serve the same routes over mutual TLS as well (see tls.h for the
+ * options).  On failure the Unix socket keeps serving and e says why. */
+struct api_tls_opts;
+struct api_tls;
+int api_open_tls(struct api *a, const struct api_tls_opts *o, struct cairn_err *e);
+/* The TLS side, for its fingerprint and api_tls_set_clients(); NULL when
+ * HTTPS is off. */
+struct api_tls *api_get_tls(struct api *a);
 
 #endif

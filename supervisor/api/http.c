@@ -761,6 +761,16 @@ int http_server_adopt(struct http_server *s, int fd)
 	return conn_new(s, fd, &plain_transport, (void *)(intptr_t)fd);
 }
 
+int http_server_adopt_transport(struct http_server *s, int fd,
+				const struct http_transport *tr, void *ctx)
+{
+	if (s->n_conns >= s->o.max_conns) {
+		tr->close(ctx);
+		return -EMFILE;
+	}
+	return conn_new(s, fd, tr, ctx);
+}
+
 static void accept_resume(struct loop *l, void *data)
 {
 	struct http_server *s = data;

@@ -122,6 +122,13 @@ unsigned http_server_conns(const struct http_server *s);
  * transport; exposed for tests.  Closes fd on failure. */
 int http_server_adopt(struct http_server *s, int fd);
 
+/* Serve an established, non-blocking stream through transport tr (TLS):
+ * the loop watches fd, bytes go through tr with ctx, and tr->close(ctx)
+ * runs when the connection ends.  Refused (ctx closed, -EMFILE) when the
+ * server already has max_conns connections. */
+int http_server_adopt_transport(struct http_server *s, int fd,
+				const struct http_transport *tr, void *ctx);
+
 /* Answer with a complete body (Content-Length).  extra: NULL or header
  * lines, each ending in CRLF. */
 int http_respond(struct http_conn *c, int status, const char *ctype,

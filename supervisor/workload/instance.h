@@ -68,4 +68,22 @@ uint64_t sup_uptime_ms(const struct supervisor *s);
 /* Ask cairn-init for a reboot or poweroff ("reboot" | "poweroff"). */
 int sup_host_action(struct supervisor *s, const char *action, struct cairn_err *e);
 
+/* ---- the configuration, for GET/PUT /1.0/config ------------------------ */
+
+/* The active configuration's text and its length, or NULL when there is
+ * none.  Valid until the next call or the next configuration change.
+ * (config_text.c: a minimal version the config store will replace.) */
+const char *sup_config_text(const struct supervisor *s, size_t *len);
+
+/* A pushed configuration: conf_len bytes of text and its detached DER
+ * signature.  Verified, checked (generation, parse, validate), stored and
+ * applied, or refused with nothing changed and e saying why.  try_seconds
+ * > 0 makes it provisional: reverted unless sup_confirm() comes in time.
+ * (push.c.) */
+int sup_push(struct supervisor *s, const char *conf, size_t conf_len,
+	     const unsigned char *sig, size_t sig_len, unsigned try_seconds,
+	     struct cairn_err *e);
+/* Keep a provisional configuration. */
+int sup_confirm(struct supervisor *s, struct cairn_err *e);
+
 #endif

@@ -3,7 +3,8 @@
 # Each test boots its own sparse copy of the built disk image in a work
 # directory build/test-sys/NAME, so tests never touch build/image nor each
 # other.  The guest's console (ttyS0) goes to console.log, which the waits
-# poll; QMP and, when asked for, a shell on ttyS1 are unix sockets there.
+# poll; QMP is a unix socket there and ttyS1, the second serial port for
+# the test shell (see shell.conf), a pair of FIFOs.
 # Every wait is bounded; on failure the console log is printed.
 set -eu
 
@@ -14,7 +15,7 @@ NAME=$(basename "$0" .sh)
 W=build/test-sys/$NAME
 CONSOLE=$W/console.log
 QMP=$W/qmp.sock
-SHELL_SOCK=$W/shell.sock
+SHELL_PIPE=$W/shell
 QEMU_PID=""
 
 log() { echo "[$NAME $(date +%T)] $*"; }
@@ -29,12 +30,16 @@ fail() {
 	exit 1
 }
 
+# On exit: QEMU is stopped; a passing test's work dir (its disk copy) goes,
+# a failing one's stays for a look.
 cleanup() {
+	rc=$?
 	if [ -n "$QEMU_PID" ] && kill -0 "$QEMU_PID" 2>/dev/null; then
 		kill "$QEMU_PID" 2>/dev/null || true
 		sleep 1
 		kill -9 "$QEMU_PID" 2>/dev/null || true
 	fi
+	[ "$rc" != 0 ] || rm -rf "$W" "$W.conf"
 }
 trap cleanup EXIT INT TERM
 
@@ -69,6 +74,8 @@ boot() {
 	accel=tcg
 	if [ "${CAIRN_KVM:-0}" = 1 ] && [ -w /dev/kvm ]; then accel=kvm; fi
 	: >"$CONSOLE"
+	rm -f "$SHELL_PIPE.in" "$SHELL_PIPE.out"
+	mkfifo "$SHELL_PIPE.in" "$SHELL_PIPE.out"
 	qemu-system-x86_64 -display none -monitor none -no-reboot \
 		-machine q35 -accel "$accel" -cpu max -m 1G -smp 2 \
 		-kernel "$IMG/vmlinuz" -initrd "$IMG/initramfs.img" \
@@ -79,7 +86,7 @@ boot() {
 		-device virtio-rng-pci \
 		-qmp "unix:$QMP,server=on,wait=off" \
 		-serial "file:$CONSOLE" \
-		-serial "unix:$SHELL_SOCK,server=on,wait=off" \
+		-serial "pipe:$SHELL_PIPE" \
 		>"$W/qemu.log" 2>&1 &
 	QEMU_PID=$!
 	BOOT_START=$(date +%s)
@@ -119,7 +126,7 @@ wait_exit() {
 qmp() { python3 "$SYS/qmp.py" "$QMP" "$@"; }
 
 # gsh COMMAND [TIMEOUT]: run COMMAND in the guest's test shell.
-gsh() { python3 "$SYS/guestsh.py" "$SHELL_SOCK" "${2:-20}" "$1"; }
+gsh() { python3 "$SYS/guestsh.py" "$SHELL_PIPE" "${2:-20}" "$1"; }
 
 # wait_shell SECONDS: until the test shell answers.
 wait_shell() {

@@ -20,15 +20,18 @@ list=$(gsh 'cairnctl list') || fail "cairnctl list failed: $list"
 echo "$list"
 echo "$list" | grep -E '^ *web ' | grep -q running || fail "cairnctl list does not show web running"
 
-pid1=$(gsh 'pidof httpd') || fail "no httpd in the guest"
-[ -n "$pid1" ] || fail "no httpd pid"
+# web's pid as cairnd reports it (the PID column of the table).
+webpid() { gsh "cairnctl list | awk '\$1 == \"web\" && \$2 == \"running\" { print \$3 }'" 5; }
+pid1=$(webpid) || fail "cairnctl list failed"
+[ -n "$pid1" ] || fail "no pid for web"
+gsh "kill -0 $pid1" || fail "web's pid $pid1 is not running"
 log "killing web's httpd, pid $pid1"
 gsh "kill $pid1" || fail "kill $pid1 failed"
 
 pid2=""
 end=$(($(date +%s) + 30))
 while [ "$(date +%s)" -lt "$end" ]; do
-	pid2=$(gsh 'pidof httpd' 5 || true)
+	pid2=$(webpid || true)
 	[ -n "$pid2" ] && [ "$pid2" != "$pid1" ] && break
 	pid2=""
 	sleep 1
