@@ -1,4 +1,5 @@
-/* client.c - cairnctl's HTTP client: Unix socket, Connection: close,
+/* client.c - cairnctl's HTTP client: Unix socket or mutual TLS to a
+ * remote (tls_client.c), Connection: close,
  * response parsed with llhttp (Content-Length or chunked, both).  The
  * server is trusted little: bodies are capped and parse errors reported. */
 #include "client.h"
@@ -13,6 +14,9 @@
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
+
+#include "remote.h"
+#include "tls_client.h"
 
 static int body_add(struct ctl_resp_parser *p, const char *at, size_t len)
 {
@@ -141,19 +145,85 @@ const char *ctl_error_text(const struct ctl_response *r, char *buf, size_t size)
 	return buf;
 }
 
-static int send_all(int fd, const char *buf, size_t len)
+/* How the request and answer move: a Unix socket or a TLS connection. */
+struct io {
+	int (*send)(void *ctx, const void *buf, size_t len, struct cairn_err *e);
+	ssize_t (*recv)(void *ctx, void *buf, size_t len, struct cairn_err *e);
+	void *ctx;
+	const char *where;
+};
+
+static int fd_send(void *ctx, const void *buf, size_t len, struct cairn_err *e)
 {
+	int fd = *(int *)ctx;
+	const char *p = buf;
+
 	while (len) {
-		ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
+		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return -errno;
-		buf += n;
+			return cairn_err_sys(e, -errno, "sending");
+		p += n;
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+static ssize_t fd_recv(void *ctx, void *buf, size_t len, struct cairn_err *e)
+{
+	int fd = *(int *)ctx;
+
+	for (;;) {
+		ssize_t n = read(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return cairn_err_set(e, -ETIMEDOUT, "no answer");
+		if (n < 0)
+			return cairn_err_sys(e, -errno, "reading");
+		return n;
+	}
+}
+
+/* Send the request, read one answer. */
+static int exchange(struct io *io, const char *method, const char *path, const char *body,
+		    ctl_body_cb cb, void *data, struct ctl_response *r, struct cairn_err *e)
+{
+	struct ctl_resp_parser p;
+	char head[1024], buf[16384];
+	size_t blen = body ? strlen(body) : 0;
+	int n, ret;
+
+	ctl_resp_init(&p, r, cb, data);
+	if (body || strcmp(method, "GET"))
+		n = snprintf(head, sizeof(head),
+			     "%s %s HTTP/1.1\r\nHost: cairn\r\nUser-Agent: cairnctl\r\n"
+			     "Connection: close\r\n%sContent-Length: %zu\r\n\r\n", method, path,
+			     body ? "Content-Type: application/json\r\n" : "", blen);
+	else
+		n = snprintf(head, sizeof(head),
+			     "%s %s HTTP/1.1\r\nHost: cairn\r\nUser-Agent: cairnctl\r\n"
+			     "Connection: close\r\n\r\n", method, path);
+	if (n < 0 || (size_t)n >= sizeof(head))
+		return cairn_err_set(e, -EINVAL, "request too long");
+	ret = io->send(io->ctx, head, (size_t)n, e);
+	if (!ret && blen)
+		ret = io->send(io->ctx, body, blen, e);
+	if (ret < 0)
+		return cairn_err_prefix(e, ret, "%s", io->where);
+	for (;;) {
+		ssize_t got = io->recv(io->ctx, buf, sizeof(buf), e);
+
+		if (got < 0)
+			return cairn_err_prefix(e, (int)got, "%s", io->where);
+		ret = got ? ctl_resp_feed(&p, buf, (size_t)got, e) : ctl_resp_eof(&p, e);
+		if (ret != 0)
+			break;
+	}
+	return ret < 0 ? ret : 0;
 }
 
 int ctl_request(const char *sock, const char *method, const char *path,
@@ -161,12 +231,10 @@ int ctl_request(const char *sock, const char *method, const char *path,
 		struct ctl_response *r, struct cairn_err *e)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct ctl_resp_parser p;
-	char head[1024], buf[16384];
-	size_t blen = body ? strlen(body) : 0;
-	int fd, n, ret;
+	struct io io = { fd_send, fd_recv, NULL, sock };
+	int fd, ret;
 
-	ctl_resp_init(&p, r, cb, data);
+	memset(r, 0, sizeof(*r));
 	if (strlen(sock) >= sizeof(sa.sun_path))
 		return cairn_err_set(e, -ENAMETOOLONG, "socket path too long: %s", sock);
 	strcpy(sa.sun_path, sock);
@@ -184,42 +252,51 @@ int ctl_request(const char *sock, const char *method, const char *path,
 
 		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	}
-	if (body || strcmp(method, "GET"))
-		n = snprintf(head, sizeof(head),
-			     "%s %s HTTP/1.1\r\nHost: cairn\r\nUser-Agent: cairnctl\r\n"
-			     "Connection: close\r\n%sContent-Length: %zu\r\n\r\n", method, path,
-			     body ? "Content-Type: application/json\r\n" : "", blen);
-	else
-		n = snprintf(head, sizeof(head),
-			     "%s %s HTTP/1.1\r\nHost: cairn\r\nUser-Agent: cairnctl\r\n"
-			     "Connection: close\r\n\r\n", method, path);
-	if (n < 0 || (size_t)n >= sizeof(head)) {
-		close(fd);
-		return cairn_err_set(e, -EINVAL, "request too long");
-	}
-	ret = send_all(fd, head, (size_t)n);
-	if (!ret && blen)
-		ret = send_all(fd, body, blen);
-	if (ret < 0) {
-		close(fd);
-		return cairn_err_sys(e, ret, "sending to %s", sock);
-	}
-	for (;;) {
-		ssize_t got = read(fd, buf, sizeof(buf));
-
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			ret = -errno;
-			close(fd);
-			if (ret == -EAGAIN)
-				return cairn_err_set(e, -ETIMEDOUT, "no answer from %s", sock);
-			return cairn_err_sys(e, ret, "reading from %s", sock);
-		}
-		ret = got ? ctl_resp_feed(&p, buf, (size_t)got, e) : ctl_resp_eof(&p, e);
-		if (ret != 0)
-			break;
-	}
+	io.ctx = &fd;
+	ret = exchange(&io, method, path, body, cb, data, r, e);
 	close(fd);
-	return ret < 0 ? ret : 0;
+	return ret;
+}
+
+static int tls_send(void *ctx, const void *buf, size_t len, struct cairn_err *e)
+{
+	return ctl_tls_send(ctx, buf, len, e);
+}
+
+static ssize_t tls_recv(void *ctx, void *buf, size_t len, struct cairn_err *e)
+{
+	return ctl_tls_recv(ctx, buf, len, e);
+}
+
+int ctl_request_remote(const char *remote, const char *method, const char *path,
+		       const char *body, ctl_body_cb cb, void *data,
+		       struct ctl_response *r, struct cairn_err *e)
+{
+	struct ctl_remote rm;
+	struct ctl_tls *t;
+	struct io io = { tls_send, tls_recv, NULL, NULL };
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	ret = ctl_remote_find(remote, &rm, e);
+	if (ret < 0)
+		return ret;
+	ret = ctl_tls_connect(&t, &rm, CTL_CONNECT_TIMEOUT, e);
+	if (ret < 0)
+		return ret;
+	ctl_tls_set_timeout(t, cb ? 0 : 120);
+	io.ctx = t;
+	io.where = rm.url;
+	ret = exchange(&io, method, path, body, cb, data, r, e);
+	ctl_tls_close(t);
+	return ret;
+}
+
+int ctl_request_to(const struct ctl_target *t, const char *method, const char *path,
+		   const char *body, ctl_body_cb cb, void *data,
+		   struct ctl_response *r, struct cairn_err *e)
+{
+	if (t->remote && t->remote[0])
+		return ctl_request_remote(t->remote, method, path, body, cb, data, r, e);
+	return ctl_request(t->sock, method, path, body, cb, data, r, e);
 }

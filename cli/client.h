@@ -1,5 +1,5 @@
 /* client.h - cairnctl's side of the API: one HTTP/1.1 request over the
- * Unix socket, the answer parsed with llhttp. */
+ * Unix socket or mutual TLS, the answer parsed with llhttp. */
 #ifndef CAIRN_CLI_CLIENT_H
 #define CAIRN_CLI_CLIENT_H
 
@@ -48,6 +48,21 @@ int ctl_request(const char *sock, const char *method, const char *path,
 		const char *body, ctl_body_cb cb, void *data,
 		struct ctl_response *r, struct cairn_err *e);
 void ctl_response_free(struct ctl_response *r);
+
+/* The same over mutual TLS to the remote named remote (remote.h). */
+#define CTL_CONNECT_TIMEOUT 15   /* seconds, connect + handshake */
+int ctl_request_remote(const char *remote, const char *method, const char *path,
+		       const char *body, ctl_body_cb cb, void *data,
+		       struct ctl_response *r, struct cairn_err *e);
+
+/* Where a command goes: remote when set (--remote NAME), else sock. */
+struct ctl_target {
+	const char *sock;
+	const char *remote;
+};
+int ctl_request_to(const struct ctl_target *t, const char *method, const char *path,
+		   const char *body, ctl_body_cb cb, void *data,
+		   struct ctl_response *r, struct cairn_err *e);
 
 /* The "error" member of a JSON error body, or the body itself. */
 const char *ctl_error_text(const struct ctl_response *r, char *buf, size_t size);

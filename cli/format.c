@@ -136,6 +136,11 @@ int fmt_info(FILE *out, const cJSON *o)
 	kv(out, "version:", field(o, "version", tmp, sizeof(tmp)));
 	kv(out, "config generation:", field(o, "config_generation", tmp, sizeof(tmp)));
 	kv(out, "uptime:", uptime_field(o, NULL, tmp, sizeof(tmp)));
+	if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "fingerprint"))) {
+		char fp[80];
+
+		kv(out, "fingerprint:", field(o, "fingerprint", fp, sizeof(fp)));
+	}
 	return 0;
 }
 

@@ -15,9 +15,11 @@
 
 #include "client.h"
 #include "cmd_keys.h"
+#include "cmd_remote.h"
 #include "config.h"
 #include "err.h"
 #include "format.h"
+#include "remote.h"
 
 #ifndef CAIRN_VERSION
 #define CAIRN_VERSION "0.1.0"
@@ -28,6 +30,7 @@
 
 struct ctl {
 	const char *sock;
+	const char *remote;   /* --remote NAME: mutual TLS instead of the socket */
 	bool json;
 	const char *cmd;
 	char **args;      /* the command's own arguments */
@@ -35,7 +38,7 @@ struct ctl {
 };
 
 static const char usage_text[] =
-	"usage: cairnctl [--socket PATH] [--format table|json] COMMAND [ARGS]\n"
+	"usage: cairnctl [--socket PATH | --remote NAME] [--format table|json] COMMAND [ARGS]\n"
 	"\n"
 	"Instances:\n"
 	"  list                      every instance, its state, pid, restarts, uptime\n"
@@ -54,6 +57,15 @@ static const char usage_text[] =
 	"  verify --trust DIR FILE          check FILE.sig against DIR/*.pub\n"
 	"  cert create --out PREFIX [--cn NAME] [--days N]   client certificate + key\n"
 	"  cert fingerprint CERT            a certificate's SHA-256 fingerprint\n"
+	"\n"
+	"Configuration:\n"
+	"  push FILE [--try DURATION]       send FILE and FILE.sig; --try: reverts unless confirmed\n"
+	"  config confirm                   keep a configuration pushed with --try\n"
+	"  config show                      the configuration in force\n"
+	"\n"
+	"Remotes (cairnd over mutual TLS; every command takes --remote NAME):\n"
+	"  remote add NAME https://HOST:8443 --cert CRT --key KEY --fingerprint SHA256\n"
+	"  remote list | remote remove NAME\n"
 	"\n"
 	"Local:\n"
 	"  config check FILE [--root DIR]   check a configuration without applying it\n"
@@ -119,7 +131,8 @@ static int call(struct ctl *c, const char *what, const char *method, const char 
 	char msg[600];
 	int ret;
 
-	ret = ctl_request(c->sock, method, path, body, cb, data, r, &e);
+	ret = ctl_request_to(&(struct ctl_target){ c->sock, c->remote }, method, path, body,
+			     cb, data, r, &e);
 	if (ret < 0) {
 		ctl_response_free(r);
 		if (ret == -ENOENT || ret == -ECONNREFUSED)
@@ -329,6 +342,12 @@ static int cmd_config(struct ctl *c)
 	const char *file = NULL, *root = "/";
 	int i;
 
+	if (c->nargs >= 1 && !strcmp(c->args[0], "confirm"))
+		return ctl_config_confirm(&(struct ctl_target){ c->sock, c->remote }, c->json,
+					  c->nargs - 1, c->args + 1);
+	if (c->nargs >= 1 && !strcmp(c->args[0], "show"))
+		return ctl_config_show(&(struct ctl_target){ c->sock, c->remote },
+				       c->nargs - 1, c->args + 1);
 	if (c->nargs < 1 || strcmp(c->args[0], "check"))
 		return usage_error("config: usage: cairnctl config check FILE [--root DIR]");
 	for (i = 1; i < c->nargs; i++) {
@@ -369,6 +388,18 @@ static int cmd_version(struct ctl *c)
 	return 0;
 }
 
+/* push: cmd_remote.c; remote add/list/remove: remote.c */
+static int cmd_push(struct ctl *c)
+{
+	return ctl_push_command(&(struct ctl_target){ c->sock, c->remote }, c->json,
+				c->nargs, c->args);
+}
+
+static int cmd_remote(struct ctl *c)
+{
+	return ctl_remote_command(c->nargs, c->args, c->json);
+}
+
 /* keygen, sign, verify, cert: cmd_keys.c */
 static int cmd_keys(struct ctl *c)
 {
@@ -392,6 +423,7 @@ static const struct {
 	{ "help", cmd_help },
 	{ "keygen", cmd_keys },     { "sign", cmd_keys },       { "verify", cmd_keys },
 	{ "cert", cmd_keys },
+	{ "push", cmd_push },       { "remote", cmd_remote },
 };
 
 int main(int argc, char **argv)
@@ -401,6 +433,7 @@ int main(int argc, char **argv)
 	size_t k;
 	int i;
 
+	c.remote = getenv("CAIRN_REMOTE");
 	c.sock = getenv("CAIRN_SOCKET");
 	if (!c.sock || !c.sock[0])
 		c.sock = CTL_SOCKET_DEFAULT;
@@ -421,15 +454,19 @@ int main(int argc, char **argv)
 			}
 			break;
 		}
-		if (!strcmp(a, "--socket") || !strcmp(a, "--format")) {
+		if (!strcmp(a, "--socket") || !strcmp(a, "--format") || !strcmp(a, "--remote")) {
 			if (i + 1 == argc) {
 				free(c.args);
 				return usage_error("%s needs a value", a);
 			}
 			if (a[2] == 's')
 				c.sock = argv[++i];
+			else if (a[2] == 'r')
+				c.remote = argv[++i];
 			else
 				fmt = argv[++i];
+		} else if (!strncmp(a, "--remote=", 9)) {
+			c.remote = a + 9;
 		} else if (!strncmp(a, "--socket=", 9)) {
 			c.sock = a + 9;
 		} else if (!strncmp(a, "--format=", 9)) {

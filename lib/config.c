@@ -181,6 +181,8 @@ void cairn_config_free(struct cairn_config *c)
 	for (size_t i = 0; i < c->n_services; i++)
 		service_free(&c->services[i]);
 	free(c->services);
+	cairn_strv_free(c->trust_clients);
+	free(c->trust_client_ca);
 	free(c->host.hostname);
 	free(c->path);
 	free(c);

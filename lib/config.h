@@ -62,6 +62,12 @@ struct cairn_host {
 struct cairn_config {
 	char *path;
 	struct cairn_host host;
+	/* [trust]: who may use the remote API (docs/config.md).  Without the
+	 * section (trust_line 0) the image's list applies. */
+	char **trust_clients;     /* SHA-256 fingerprints, 64 lowercase hex
+	                             digits each (NULL-terminated, or NULL) */
+	char *trust_client_ca;    /* client_ca = PATH, or NULL */
+	int trust_line;           /* line of the [trust] header, 0 if none */
 	struct cairn_service *services;
 	size_t n_services;
 };
@@ -98,5 +104,9 @@ const struct cairn_service *cairn_config_service(const struct cairn_config *c,
 void cairn_config_free(struct cairn_config *c);
 
 const char *cairn_restart_name(enum cairn_restart r);
+
+/* "AB:cd:.." or "abcd..": a SHA-256 fingerprint (64 hex digits, any case,
+ * colons ignored) to 64 lowercase hex digits.  -EINVAL if it is not one. */
+int cairn_config_fingerprint(const char *s, char out[65]);
 
 #endif

@@ -121,3 +121,24 @@ void cairn_config_print_signal(FILE *f, int sig)
 	else
 		fprintf(f, "%d", sig);
 }
+
+int cairn_config_fingerprint(const char *s, char out[65])
+{
+	size_t n = 0;
+
+	for (; *s; s++) {
+		char c = *s;
+
+		if (c == ':')
+			continue;
+		if (c >= 'A' && c <= 'F')
+			c = (char)(c - 'A' + 'a');
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) || n == 64)
+			return -EINVAL;
+		out[n++] = c;
+	}
+	if (n != 64)
+		return -EINVAL;
+	out[64] = '\0';
+	return 0;
+}

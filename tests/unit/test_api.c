@@ -31,6 +31,14 @@ struct supervisor {
 	int reload_ret;
 	int host_ret;
 	char host_action[32];
+	const char *config_text;   /* GET /1.0/config; NULL: none */
+	int push_ret;
+	char pushed[256];
+	unsigned char pushed_sig[80];
+	size_t pushed_sig_len;
+	unsigned pushed_try;
+	int confirm_ret;
+	int confirms;
 };
 
 const char *inst_state_name(enum inst_state s)
@@ -93,6 +101,32 @@ int sup_host_action(struct supervisor *s, const char *action, struct cairn_err *
 	snprintf(s->host_action, sizeof(s->host_action), "%s", action);
 	if (s->host_ret < 0)
 		return cairn_err_set(e, s->host_ret, "init.sock: connection refused");
+	return 0;
+}
+
+const char *sup_config_text(const struct supervisor *s, size_t *len)
+{
+	*len = s->config_text ? strlen(s->config_text) : 0;
+	return s->config_text;
+}
+
+int sup_push(struct supervisor *s, const char *conf, size_t conf_len, const unsigned char *sig,
+	     size_t sig_len, unsigned try_seconds, struct cairn_err *e)
+{
+	if (s->push_ret < 0)
+		return cairn_err_set(e, s->push_ret, "signature does not verify with any trusted signer");
+	snprintf(s->pushed, sizeof(s->pushed), "%.*s", (int)conf_len, conf);
+	s->pushed_sig_len = sig_len < sizeof(s->pushed_sig) ? sig_len : sizeof(s->pushed_sig);
+	memcpy(s->pushed_sig, sig, s->pushed_sig_len);
+	s->pushed_try = try_seconds;
+	return 0;
+}
+
+int sup_confirm(struct supervisor *s, struct cairn_err *e)
+{
+	if (s->confirm_ret < 0)
+		return cairn_err_set(e, s->confirm_ret, "nothing to confirm");
+	s->confirms++;
 	return 0;
 }
 
@@ -517,6 +551,88 @@ static void test_log_follow(void **state)
 	assert_int_equal(f->c.resp_len > 0, 1);
 }
 
+static void test_config_get(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(req(f, "GET", "/1.0/config", NULL), 404);
+	assert_error(f, "no configuration");
+	f->sup.config_text = "[host]\ngeneration = 42\n";
+	assert_int_equal(req(f, "GET", "/1.0/config", NULL), 200);
+	assert_non_null(strstr(f->c.resp, "Content-Type: text/plain"));
+	assert_string_equal(tresp_body(&f->c), "[host]\ngeneration = 42\n");
+	assert_int_equal(req(f, "DELETE", "/1.0/config", NULL), 405);
+	assert_non_null(strstr(f->c.resp, "Allow: GET, PUT\r\n"));
+}
+
+static void test_config_put(void **state)
+{
+	struct fx *f = *state;
+	cJSON *o;
+
+	/* "MEUCIQ==" is base64 of 30 45 02 21 */
+	assert_int_equal(req(f, "PUT", "/1.0/config",
+			     "{\"config\":\"[host]\\ngeneration = 43\\n\",\"signature\":\"MEUCIQ==\"}"),
+			 200);
+	assert_string_equal(f->sup.pushed, "[host]\ngeneration = 43\n");
+	assert_int_equal(f->sup.pushed_sig_len, 4);
+	assert_memory_equal(f->sup.pushed_sig, "\x30\x45\x02\x21", 4);
+	assert_int_equal(f->sup.pushed_try, 0);
+	o = json_body(f);
+	assert_string_equal(cJSON_GetObjectItem(o, "status")->valuestring, "applied");
+	cJSON_Delete(o);
+
+	assert_int_equal(req(f, "PUT", "/1.0/config",
+			     "{\"config\":\"x\",\"signature\":\"MEUCIQ==\",\"try\":120}"), 200);
+	assert_int_equal(f->sup.pushed_try, 120);
+	o = json_body(f);
+	assert_string_equal(cJSON_GetObjectItem(o, "status")->valuestring, "provisional");
+	assert_int_equal(cJSON_GetObjectItem(o, "confirm_within")->valueint, 120);
+	cJSON_Delete(o);
+
+	/* Shape errors: 400 with a message, sup_push never called. */
+	f->sup.pushed[0] = 0;
+	assert_int_equal(req(f, "PUT", "/1.0/config", "nope"), 400);
+	assert_error(f, "JSON object");
+	assert_int_equal(req(f, "PUT", "/1.0/config", "{\"config\":\"x\"}"), 400);
+	assert_error(f, "\"signature\"");
+	assert_int_equal(req(f, "PUT", "/1.0/config", "{\"config\":\"x\",\"signature\":\"!!!\"}"), 400);
+	assert_error(f, "base64");
+	assert_int_equal(req(f, "PUT", "/1.0/config",
+			     "{\"config\":\"x\",\"signature\":\"MEUCIQ==\",\"try\":-1}"), 400);
+	assert_int_equal(req(f, "PUT", "/1.0/config",
+			     "{\"config\":\"x\",\"signature\":\"MEUCIQ==\",\"try\":1.5}"), 400);
+	assert_error(f, "\"try\"");
+	assert_string_equal(f->sup.pushed, "");
+
+	/* The supervisor's refusal, with its message and status. */
+	f->sup.push_ret = -EKEYREJECTED;
+	assert_int_equal(req(f, "PUT", "/1.0/config",
+			     "{\"config\":\"x\",\"signature\":\"MEUCIQ==\"}"), 403);
+	assert_error(f, "trusted signer");
+	f->sup.push_ret = -ENOSYS;
+	assert_int_equal(req(f, "PUT", "/1.0/config",
+			     "{\"config\":\"x\",\"signature\":\"MEUCIQ==\"}"), 501);
+	f->sup.push_ret = -ESTALE;
+	assert_int_equal(req(f, "PUT", "/1.0/config",
+			     "{\"config\":\"x\",\"signature\":\"MEUCIQ==\"}"), 409);
+	f->sup.push_ret = -EINVAL;
+	assert_int_equal(req(f, "PUT", "/1.0/config",
+			     "{\"config\":\"x\",\"signature\":\"MEUCIQ==\"}"), 400);
+}
+
+static void test_config_confirm(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(req(f, "POST", "/1.0/config/confirm", NULL), 200);
+	assert_int_equal(f->sup.confirms, 1);
+	assert_int_equal(req(f, "GET", "/1.0/config/confirm", NULL), 405);
+	f->sup.confirm_ret = -EALREADY;
+	assert_int_equal(req(f, "POST", "/1.0/config/confirm", NULL), 409);
+	assert_error(f, "nothing to confirm");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -532,6 +648,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_log_tail, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tail_function, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_log_follow, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_config_get, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_config_put, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_config_confirm, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
