@@ -31,8 +31,10 @@ host-deps:
 $(BR_STAMP): mk/buildroot.packages mk/buildroot.sh | host-deps
 	mk/buildroot.sh $(ROOT)
 
+# The demo config's signer (docs/signing.md); a path under this checkout.
+SIGNING_KEY ?= build/keys/dev-signer.key
 image: all
-	$(INROOT) image-build/mkimage.sh $(OUT) $(IMG)
+	$(INROOT) env SIGNING_KEY="$(SIGNING_KEY)" image-build/mkimage.sh $(OUT) $(IMG)
 
 run: image
 	image-build/run.sh $(IMG)

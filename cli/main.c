@@ -14,6 +14,7 @@
 #include <cjson/cJSON.h>
 
 #include "client.h"
+#include "cmd_config.h"
 #include "cmd_keys.h"
 #include "cmd_remote.h"
 #include "config.h"
@@ -62,6 +63,7 @@ static const char usage_text[] =
 	"  push FILE [--try DURATION]       send FILE and FILE.sig; --try: reverts unless confirmed\n"
 	"  config confirm                   keep a configuration pushed with --try\n"
 	"  config show                      the configuration in force\n"
+	"  config diff FILE                 what pushing FILE would change\n"
 	"\n"
 	"Remotes (cairnd over mutual TLS; every command takes --remote NAME):\n"
 	"  remote add NAME https://HOST:8443 --cert CRT --key KEY --fingerprint SHA256\n"
@@ -345,6 +347,9 @@ static int cmd_config(struct ctl *c)
 	if (c->nargs >= 1 && !strcmp(c->args[0], "confirm"))
 		return ctl_config_confirm(&(struct ctl_target){ c->sock, c->remote }, c->json,
 					  c->nargs - 1, c->args + 1);
+	if (c->nargs >= 1 && !strcmp(c->args[0], "diff"))
+		return ctl_config_diff(&(struct ctl_target){ c->sock, c->remote }, c->json,
+				       c->nargs - 1, c->args + 1);
 	if (c->nargs >= 1 && !strcmp(c->args[0], "show"))
 		return ctl_config_show(&(struct ctl_target){ c->sock, c->remote },
 				       c->nargs - 1, c->args + 1);

@@ -9,7 +9,10 @@
 # renamed into place at the end, so a failed build leaves the old image.
 #
 # Environment: SOURCE_DATE_EPOCH (fixed timestamps, default 1),
-# CAIRN_DEMO_CONF (default config/demo.conf), ROOT_MIB, DATA_MIB.
+# CAIRN_DEMO_CONF (default config/demo.conf), ROOT_MIB, DATA_MIB,
+# SIGNING_KEY (the signer of the demo config, whose .pub the image trusts;
+# default build/keys/dev-signer.key, made if missing: a DEVELOPMENT key),
+# SIGNING_PUB (default: SIGNING_KEY with .pub for .key, or derived).
 set -eu
 [ $# = 2 ] || { echo "usage: mkimage.sh OUT IMG" >&2; exit 100; }
 OUT=$1 IMG=$2
@@ -38,6 +41,64 @@ done
 # The newest packaged kernel in the build root.
 KVER=$(ls /lib/modules | sort -V | tail -1)
 [ -f "/boot/vmlinuz-$KVER" ] || die "no /boot/vmlinuz-$KVER in the build root"
+
+# --- signing: the image trusts one signer and its demo config is signed ------
+# cairnd applies nothing unsigned, not even the built-in demo.  The signer's
+# public key goes to /etc/cairn/trust/; an operator client certificate's
+# fingerprint to /etc/cairn/trust/clients.txt, so the remote API of a
+# `make run` guest answers the developer (build/keys/operator.crt, .key).
+DEV_KEY=build/keys/dev-signer.key
+SIGNING_KEY=${SIGNING_KEY:-$DEV_KEY}
+dev_warning() {
+	cat >&2 <<W
+mkimage: ################################################################
+mkimage: WARNING: signing with the DEVELOPMENT signer $DEV_KEY$1
+mkimage: Anyone holding that file can reconfigure every host built from
+mkimage: this image.  For a real deployment build with your own signer:
+mkimage:     make image SIGNING_KEY=path/to/ops.key   (see docs/signing.md)
+mkimage: ################################################################
+W
+}
+prepare_keys() {
+	if [ "$SIGNING_KEY" = "$DEV_KEY" ]; then
+		if [ ! -f "$DEV_KEY" ]; then
+			mkdir -p build/keys
+			"$OUT/cairnctl" keygen --out build/keys/dev-signer >/dev/null ||
+				die "cannot make $DEV_KEY"
+			dev_warning " (made just now)"
+		else
+			dev_warning ""
+		fi
+	fi
+	[ -r "$SIGNING_KEY" ] || die "SIGNING_KEY=$SIGNING_KEY: cannot read it (the build runs in the build root, which sees only this checkout: keep the key under it, e.g. build/keys/)"
+	SIGNING_PUB=${SIGNING_PUB:-${SIGNING_KEY%.key}.pub}
+	if [ ! -f "$SIGNING_PUB" ]; then
+		SIGNING_PUB=/tmp/mkimage.signer.pub
+		openssl pkey -in "$SIGNING_KEY" -pubout -out "$SIGNING_PUB" 2>/dev/null ||
+			die "$SIGNING_KEY: not a private key openssl can read"
+	fi
+	if [ ! -f build/keys/operator.crt ]; then
+		mkdir -p build/keys
+		"$OUT/cairnctl" cert create --out build/keys/operator --cn operator --days 3650 >/dev/null ||
+			die "cannot make build/keys/operator.crt"
+		say "made an operator client certificate build/keys/operator.crt (+ .key) for the remote API"
+	fi
+}
+# sign_demo ROOT: trust the signer, sign the demo, check it as cairnd will.
+sign_demo() {
+	name=$(basename "$SIGNING_PUB")
+	[ "$name" != mkimage.signer.pub ] || name=$(basename "${SIGNING_KEY%.key}").pub
+	mkdir -p "$1/etc/cairn/trust"
+	cp "$SIGNING_PUB" "$1/etc/cairn/trust/$name"
+	"$OUT/cairnctl" sign --key "$SIGNING_KEY" "$1/etc/cairn/demo.conf" >/dev/null ||
+		die "cannot sign the demo config with $SIGNING_KEY"
+	"$OUT/cairnctl" verify --trust "$1/etc/cairn/trust" "$1/etc/cairn/demo.conf" >/dev/null ||
+		die "the demo config does not verify against $1/etc/cairn/trust"
+	fp=$("$OUT/cairnctl" cert fingerprint build/keys/operator.crt) || die "operator fingerprint"
+	echo "$fp" >>"$1/etc/cairn/trust/clients.txt"
+	say "demo config signed by $name; trusted client build/keys/operator.crt ($fp)"
+}
+prepare_keys
 
 TMP=$IMG/.tmp
 rm -rf "$TMP"
@@ -76,8 +137,11 @@ cp "$OUT/cairn-init" "$R/usr/sbin/cairn-init"
 ln -s cairn-init "$R/usr/sbin/init"
 cp "$OUT/cairnd" "$R/usr/sbin/cairnd"
 cp "$OUT/cairnctl" "$R/usr/bin/cairnctl"
+# The time service for [host] ntp (trixie's busybox has no ntpd applet).
+cp /usr/sbin/chronyd "$R/usr/sbin/chronyd"
 install_busybox "$R"
 cp "$DEMO_CONF" "$R/etc/cairn/demo.conf"
+sign_demo "$R"
 ln -sfn /run/resolv.conf "$R/etc/resolv.conf"
 ln -sfn /proc/self/mounts "$R/etc/mtab"
 copy_modules "$KVER" "$R" $ROOT_MODULES

@@ -1,9 +1,9 @@
 #!/bin/sh
 # image-build/putconf.sh DISK FILE - install FILE as the active configuration
-# (/var/lib/cairn/config/cairn.conf) on the cairn-data partition of the
+# (/var/lib/cairn/config/current.conf) on the cairn-data partition of the
 # disk image DISK, offline, with debugfs on the partition's byte offset (no
 # loop device, no mount).  Used by run.sh (CAIRN_CONF) and the system tests.
-# Once configs must be signed, FILE.sig goes along if present.
+# Configs must be signed: FILE.sig goes along (cairnd refuses FILE without it).
 set -eu
 [ $# = 2 ] || { echo "usage: putconf.sh DISK FILE" >&2; exit 100; }
 disk=$1 file=$2
@@ -15,15 +15,15 @@ trap 'rm -f "$cmds"' EXIT
 {
 	# mkdir of an existing directory only complains; rm of a missing file too.
 	echo "mkdir lib"; echo "mkdir lib/cairn"; echo "mkdir lib/cairn/config"
-	echo "rm lib/cairn/config/cairn.conf"
-	echo "write $file lib/cairn/config/cairn.conf"
+	echo "rm lib/cairn/config/current.conf"
+	echo "write $file lib/cairn/config/current.conf"
 	if [ -f "$file.sig" ]; then
-		echo "rm lib/cairn/config/cairn.conf.sig"
-		echo "write $file.sig lib/cairn/config/cairn.conf.sig"
+		echo "rm lib/cairn/config/current.conf.sig"
+		echo "write $file.sig lib/cairn/config/current.conf.sig"
 	fi
 } >"$cmds"
 debugfs -w -f "$cmds" "$disk?offset=$off" >/dev/null 2>&1
 # Check it landed rather than trusting debugfs's exit status.
-debugfs -R "stat lib/cairn/config/cairn.conf" "$disk?offset=$off" 2>/dev/null |
+debugfs -R "stat lib/cairn/config/current.conf" "$disk?offset=$off" 2>/dev/null |
 	grep -q "Size: $(stat -c %s "$file")" ||
 	{ echo "putconf: could not write the config into $disk" >&2; exit 1; }

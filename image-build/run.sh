@@ -12,7 +12,7 @@
 #   CAIRN_HTTP_PORT  host port forwarded to the guest's 8080 (demo web)
 #   CAIRN_API_PORT   host port forwarded to the guest's 8443 (API)
 #   CAIRN_APPEND     extra kernel command line words (e.g. cairn.debug)
-#   CAIRN_CONF       a config file to install as /var/lib/cairn/config/cairn.conf
+#   CAIRN_CONF       a signed config (FILE + FILE.sig) to install as /var/lib/cairn/config/current.conf
 #   CAIRN_SHELL      a unix socket path: a second serial port (ttyS1) is
 #                    served there, for a config's console shell service
 #   CAIRN_KVM=1      use KVM (off by default: TCG is what is known to work here)

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config_iface.h"
 #include "shellsplit.h"
 #include "strv.h"
 
@@ -181,6 +182,7 @@ void cairn_config_free(struct cairn_config *c)
 	for (size_t i = 0; i < c->n_services; i++)
 		service_free(&c->services[i]);
 	free(c->services);
+	cairn_net_free(c);   /* [interface] sections, [host] ntp */
 	cairn_strv_free(c->trust_clients);
 	free(c->trust_client_ca);
 	free(c->host.hostname);

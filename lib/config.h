@@ -53,10 +53,28 @@ struct cairn_service {
 	int group_line;
 };
 
+/* [interface NAME]: one of the host's own links (lib/config_iface.c). */
+struct cairn_iface {
+	char *name;               /* NAME: the link's name on the host */
+	int line;                 /* line of the [interface NAME] header */
+	char *match_name;         /* link name to match; NAME unless match_mac */
+	char *match_mac;          /* aa:bb:cc:dd:ee:ff (lower case) or NULL */
+	bool dhcp;                /* a generated service dhcp-NAME runs udhcpc */
+	char **addresses;         /* static CIDRs, v4 or v6, canonical form */
+	char *gateway;            /* IPv4 default route, or NULL */
+	char *gateway6;           /* IPv6 default route, or NULL */
+	char **dns;               /* name servers, canonical form */
+	unsigned mtu;             /* 0: left as it is */
+	char *canon;              /* canonical text: equal means unchanged */
+	int dhcp_line, mtu_line;  /* 0: not set */
+};
+
 struct cairn_host {
 	char *hostname;           /* default "cairn" */
 	uint64_t generation;      /* must grow with every accepted config */
 	int line;
+	char **ntp;               /* ntp = servers: a generated service ntpd */
+	int ntp_line;
 };
 
 struct cairn_config {
@@ -70,6 +88,8 @@ struct cairn_config {
 	int trust_line;           /* line of the [trust] header, 0 if none */
 	struct cairn_service *services;
 	size_t n_services;
+	struct cairn_iface *ifaces;   /* [interface NAME] sections, in order */
+	size_t n_ifaces;
 };
 
 /* Parse len bytes of buf; name is used in messages ("FILE:LINE: ...").
@@ -104,6 +124,13 @@ const struct cairn_service *cairn_config_service(const struct cairn_config *c,
 void cairn_config_free(struct cairn_config *c);
 
 const char *cairn_restart_name(enum cairn_restart r);
+
+/* The name the link of f has on the host (match_name, or NAME when it is
+ * matched by MAC and renamed), and the [interface] section for a generated
+ * service dhcp-NAME, or NULL. */
+const char *cairn_iface_link(const struct cairn_iface *f);
+const struct cairn_iface *cairn_config_iface(const struct cairn_config *c,
+					     const char *name);
 
 /* "AB:cd:.." or "abcd..": a SHA-256 fingerprint (64 hex digits, any case,
  * colons ignored) to 64 lowercase hex digits.  -EINVAL if it is not one. */

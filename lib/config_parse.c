@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config_iface.h"
 #include "duration.h"
 #include "shellsplit.h"
 #include "size.h"
@@ -26,13 +27,14 @@
 
 enum vtype {
 	T_ARGV, T_ENV, T_ACCOUNT, T_PATH, T_RESTART, T_DURATION, T_UINT,
-	T_NAMES, T_SIGNAL, T_SIZE, T_BOOL, T_HOSTNAME, T_U64,
+	T_NAMES, T_SIGNAL, T_SIZE, T_BOOL, T_HOSTNAME, T_U64, T_FINGERPRINTS,
 };
 
 struct key {
 	const char *name;
 	enum vtype type;
-	size_t off;          /* field in struct cairn_service or cairn_host */
+	size_t off;          /* field in struct cairn_service, cairn_host or
+	                        cairn_config ([trust]) */
 	uint64_t min, max;   /* for numbers, durations, sizes */
 	bool repeat;         /* may appear more than once: appends */
 };
@@ -69,10 +71,18 @@ static const struct key host_keys[] = {
 #undef H
 #define N_HOST_KEYS (sizeof(host_keys) / sizeof(host_keys[0]))
 
+#define C(f) offsetof(struct cairn_config, f)
+static const struct key trust_keys[] = {
+	{ "client",    T_FINGERPRINTS, C(trust_clients),   0, 0, true },
+	{ "client_ca", T_PATH,         C(trust_client_ca), 0, 0, false },
+};
+#undef C
+#define N_TRUST_KEYS (sizeof(trust_keys) / sizeof(trust_keys[0]))
+
 /* Sections that will come with later issues: "not supported yet", which
  * an operator reads differently from a typo. */
 static const char *const future_sections[] = {
-	"trust", "interface", "network", "pool", "container", "vm",
+	"network", "pool", "container", "vm",
 };
 
 /* What the parser knows about a service beyond struct cairn_service. */
@@ -90,9 +100,11 @@ struct parser {
 	size_t line_cap;
 
 	struct cairn_config *c;
-	enum { SEC_NONE, SEC_HOST, SEC_SERVICE } sec;
+	enum { SEC_NONE, SEC_HOST, SEC_TRUST, SEC_SERVICE, SEC_IFACE } sec;
 	struct svc_meta *meta;     /* parallel to c->services */
+	size_t n_meta;             /* entries of meta: generated services have none */
 	int host_key_line[N_HOST_KEYS];
+	int trust_key_line[N_TRUST_KEYS];
 
 	struct cairn_err *e;
 	int err;                   /* first error (negative), 0 if none */
@@ -126,11 +138,13 @@ static struct cairn_service *cur_service(struct parser *p)
 	return &p->c->services[p->c->n_services - 1];
 }
 
-/* "[service web]" or "[host]", for messages. */
+/* "[service web]", "[host]" or "[trust]", for messages. */
 static const char *sec_label(struct parser *p, char *buf, size_t size)
 {
 	if (p->sec == SEC_HOST)
 		return "[host]";
+	if (p->sec == SEC_TRUST)
+		return "[trust]";
 	snprintf(buf, size, "[service %s]", cur_service(p)->name);
 	return buf;
 }
@@ -177,6 +191,7 @@ static void open_service(struct parser *p, const char *name)
 	ns[c->n_services].line = p->lineno;
 	ns[c->n_services].name = strdup(name);
 	c->n_services++;
+	p->n_meta = c->n_services;
 	if (!cur_service(p)->name)
 		return oom(p);
 	p->sec = SEC_SERVICE;
@@ -215,6 +230,25 @@ static void section_header(struct parser *p)
 		p->sec = SEC_HOST;
 		return;
 	}
+	if (strcmp(type, "trust") == 0) {
+		if (*name)
+			return fail(p, -EINVAL, p->lineno, "section [trust] takes no name (found '%s')", name);
+		if (p->c->trust_line)
+			return fail(p, -EINVAL, p->lineno, "duplicate section [trust] (first on line %d)",
+				    p->c->trust_line);
+		p->c->trust_line = p->lineno;
+		p->sec = SEC_TRUST;
+		return;
+	}
+	if (strcmp(type, "interface") == 0) {     /* config_iface.c */
+		char msg[256];
+		int r = cairn_iface_open(p->c, name, p->lineno, msg, sizeof(msg));
+
+		if (r < 0)
+			return fail(p, r, p->lineno, "%s", msg);
+		p->sec = SEC_IFACE;
+		return;
+	}
 	if (strcmp(type, "service") == 0) {
 		if (!*name)
 			return fail(p, -EINVAL, p->lineno, "section [service] needs a name: [service NAME]");
@@ -228,7 +262,7 @@ static void section_header(struct parser *p)
 		if (strcmp(type, future_sections[i]) == 0)
 			return fail(p, -EINVAL, p->lineno, "section [%s%s%s] is not supported yet",
 				    type, *name ? " " : "", name);
-	fail(p, -EINVAL, p->lineno, "unknown section [%s%s%s] (expected [host] or [service NAME])",
+	fail(p, -EINVAL, p->lineno, "unknown section [%s%s%s] (expected [host], [trust] or [service NAME])",
 	     type, *name ? " " : "", name);
 }
 
@@ -426,6 +460,18 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 		if (cairn_config_bool(v, (bool *)field) < 0)
 			return BAD("expected yes, no, true or false", v, k->name, sec);
 		break;
+	case T_FINGERPRINTS: {
+		char fp[65];
+
+		if (cairn_config_fingerprint(v, fp) < 0)
+			return BAD("expected a SHA-256 fingerprint: 64 hex digits, colons allowed (cairnctl cert fingerprint CERT)",
+				   v, k->name, sec);
+		if (cairn_strv_contains(*(char ***)field, fp))
+			break;
+		if (cairn_strv_push_dup((char ***)field, fp) < 0)
+			return oom(p);
+		break;
+	}
 	case T_HOSTNAME: {
 		char *h;
 
@@ -461,10 +507,17 @@ static void set_key(struct parser *p, const struct key *keys, size_t n, int *lin
 	fail(p, -EINVAL, p->lineno, "unknown key '%.100s' in %s", name, sec);
 }
 
+static void iface_key(struct parser *p, int ret, const char *msg)
+{
+	if (ret < 0)
+		fail(p, ret, p->lineno, "%s", msg);
+}
+
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct parser *p = user;
 	const char *v;
+	char msg[512];
 
 	(void)section;
 	(void)value;
@@ -484,7 +537,16 @@ static int handler(void *user, const char *section, const char *name, const char
 		     name);
 		break;
 	case SEC_HOST:
-		set_key(p, host_keys, N_HOST_KEYS, p->host_key_line, &p->c->host, name, v);
+		if (strcmp(name, "ntp") == 0)   /* config_iface.c */
+			iface_key(p, cairn_host_ntp(p->c, v, p->lineno, msg, sizeof(msg)), msg);
+		else
+			set_key(p, host_keys, N_HOST_KEYS, p->host_key_line, &p->c->host, name, v);
+		break;
+	case SEC_IFACE:
+		iface_key(p, cairn_iface_key(p->c, name, v, p->lineno, msg, sizeof(msg)), msg);
+		break;
+	case SEC_TRUST:
+		set_key(p, trust_keys, N_TRUST_KEYS, p->trust_key_line, p->c, name, v);
 		break;
 	case SEC_SERVICE:
 		set_key(p, svc_keys, N_SVC_KEYS, p->meta[p->c->n_services - 1].key_line,
@@ -518,21 +580,25 @@ static void check_services(struct parser *p)
 static int finish(struct parser *p)
 {
 	int **lines;
+	size_t n_parsed = p->c->n_services;  /* then come the generated ones */
 	int ret;
 
 	check_services(p);
 	if (p->err)
 		return p->err;
+	ret = cairn_net_finish(p->c, p->file, p->e);  /* dhcp-NAME, ntpd: with canon */
+	if (ret < 0)
+		return ret;
 	lines = calloc(p->c->n_services + 1, sizeof(*lines));
 	if (!lines)
 		return cairn_config_error(p->e, -ENOMEM, p->file, 0, "out of memory");
-	for (size_t i = 0; i < p->c->n_services; i++)
+	for (size_t i = 0; i < n_parsed; i++)
 		lines[i] = p->meta[i].after_lines;
 	ret = cairn_config_check_deps(p->c, lines, p->e);
 	free(lines);
 	if (ret < 0)
 		return ret;
-	for (size_t i = 0; i < p->c->n_services; i++)
+	for (size_t i = 0; i < n_parsed; i++)
 		if (cairn_service_make_canon(&p->c->services[i]) < 0)
 			return cairn_config_error(p->e, -ENOMEM, p->file, p->c->services[i].line,
 						  "out of memory");
@@ -580,7 +646,7 @@ int cairn_config_parse(const char *buf, size_t len, const char *name,
 	}
 	ret = p.err ? p.err : finish(&p);
 out:
-	for (size_t i = 0; p.meta && i < p.c->n_services; i++)
+	for (size_t i = 0; p.meta && i < p.n_meta; i++)
 		free(p.meta[i].after_lines);
 	free(p.meta);
 	free(p.line);

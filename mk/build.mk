@@ -7,14 +7,14 @@ CC       := gcc
 MUSLCC   := musl-gcc
 WARN     := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 HARDEN   := -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fPIE
-CFLAGS   := -std=c17 -O2 -g -D_GNU_SOURCE $(WARN) $(HARDEN) -Ilib -Isupervisor -Isupervisor/workload -Isupervisor/api -Icli
+CFLAGS   := -std=c17 -O2 -g -D_GNU_SOURCE $(WARN) $(HARDEN) -Ilib -Isupervisor -Isupervisor/workload -Isupervisor/api -Isupervisor/net -Icli
 VERSION  := $(shell cat VERSION)
 CFLAGS   += -DCAIRN_VERSION=\"$(VERSION)\"
 LDFLAGS  := -pie -Wl,-z,relro,-z,now
 SANFLAGS := -std=c17 -O1 -g -D_GNU_SOURCE $(WARN) -fno-omit-frame-pointer \
-            -fsanitize=address,undefined -fno-sanitize-recover=undefined -Ilib -Isupervisor -Isupervisor/workload -Isupervisor/api -Icli
+            -fsanitize=address,undefined -fno-sanitize-recover=undefined -Ilib -Isupervisor -Isupervisor/workload -Isupervisor/api -Isupervisor/net -Icli
 
-SUP_LIBS := -linih -lcjson -lllhttp -lmbedtls -lmbedx509 -lmbedcrypto
+SUP_LIBS := -linih -lcjson -lllhttp -lmbedtls -lmbedx509 -lmbedcrypto -lblkid -lmnl
 CLI_LIBS := -linih -lcjson -lllhttp -lmbedtls -lmbedx509 -lmbedcrypto
 
 LIB_SRCS  := $(wildcard lib/*.c)
@@ -102,5 +102,5 @@ FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(O)/fuzz/%,$(FUZZ_SRCS))
 $(O)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(SUP_SRCS) $(CLI_SRCS)
 	@mkdir -p $(dir $@)
 	clang -std=c17 -g -O1 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
-		-Ilib -Isupervisor -Isupervisor/workload -Isupervisor/api -Icli -o $@ $< $(LIB_SRCS) $(SUP_SRCS) $(CLI_SRCS) $(SUP_LIBS)
+		-Ilib -Isupervisor -Isupervisor/workload -Isupervisor/api -Isupervisor/net -Icli -o $@ $< $(LIB_SRCS) $(SUP_SRCS) $(CLI_SRCS) $(SUP_LIBS)
 fuzz-bins: $(FUZZ_BINS)

@@ -8,8 +8,9 @@
  *            the next cairnd, which re-adopts them
  *   SIGHUP   reload the configuration (as `cairnctl reload`)
  *   SIGCHLD  reap our children
- * Bad input never makes cairnd exit: a broken config at startup is
- * reported (FILE:LINE) and cairnd serves the API with no instances. */
+ * Bad input never makes cairnd exit: with no configuration that verifies
+ * at startup it says why for each place it looked and serves the API with
+ * no instances, waiting for a push. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -24,26 +25,40 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "configstore.h"
 #include "loop.h"
+#include "net.h"
+#include "strv.h"
 #include "supervisor.h"
 #include "tls.h"
 
-#define DEFAULT_CONFIG "/var/lib/cairn/config/cairn.conf"
 #define DEMO_CONFIG    "/etc/cairn/demo.conf"
+#define SEED_DIR       "/run/cairn/seed"
+#define SEED_LABEL     "CAIRN-SEED"
 
 struct cairnd {
 	struct loop *loop;
 	struct supervisor *sup;
+	struct api *api;
+	struct net *net;        /* host links and DNS (NULL: none) */
 	int exit_code;
 	bool stopping;
 };
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: cairnd [--config FILE] [--log-dir DIR] [--run-dir DIR] [--root DIR]\n"
+	fprintf(f, "usage: cairnd [--config-dir DIR] [--config FILE] [--seed-dir DIR] [--seed-label L]\n"
+		"              [--demo FILE] [--log-dir DIR] [--run-dir DIR] [--root DIR]\n"
 		"              [--listen ADDR:PORT | --no-tls] [--tls-dir DIR] [--trust-dir DIR]\n"
-		"  --config FILE   configuration (default " DEFAULT_CONFIG ",\n"
-		"                  or " DEMO_CONFIG " when that does not exist)\n"
+		"  --config-dir DIR  accepted configurations: current.conf(.sig),\n"
+		"                  previous.conf(.sig), generation, trial\n"
+		"                  (default " CSTORE_DIR_DEFAULT ")\n"
+		"  --config FILE   keep the current configuration in FILE (+ FILE.sig)\n"
+		"                  instead of DIR/current.conf; DIR defaults to FILE's\n"
+		"  --seed-dir DIR  first-boot seed: DIR/seed.conf + .sig (default " SEED_DIR ")\n"
+		"  --seed-label L  or a partition labelled L (default " SEED_LABEL ", '': none)\n"
+		"  --demo FILE     the image's built-in config + .sig (default " DEMO_CONFIG ",\n"
+		"                  '': none)\n"
 		"  --log-dir DIR   instance logs (default /var/log/cairn)\n"
 		"  --run-dir DIR   api.sock, state/, pids/, init.sock (default /run/cairn)\n"
 		"  --root DIR      where the config's executables and users are checked (/)\n"
@@ -52,8 +67,12 @@ static void usage(FILE *f)
 		"  --no-tls        no HTTPS API, only the Unix socket\n"
 		"  --tls-dir DIR   server.key and server.crt, made on first start\n"
 		"                  (default " API_TLS_DIR_DEFAULT ")\n"
-		"  --trust-dir DIR trusted clients before any config: clients/*.crt,\n"
-		"                  clients.txt, client-ca.crt (default " API_TRUST_DIR_DEFAULT ")\n");
+		"  --trust-dir DIR trusted signers (*.pub: every config must be signed by\n"
+		"                  one) and the clients trusted before a config's [trust]:\n"
+		"                  clients/*.crt, clients.txt, client-ca.crt\n"
+		"                  (default " API_TRUST_DIR_DEFAULT ")\n"
+		"  --resolv-conf FILE  where [interface] dns and DHCP name servers go\n"
+		"                  (default " NET_RESOLV_CONF_DEFAULT "; fragments in RUN/resolv.d)\n");
 }
 
 static void say_ready(void)
@@ -119,21 +138,53 @@ static void on_signal(struct loop *l, int fd, uint32_t events, void *data)
 	}
 }
 
-static const char *pick_config(const char *given)
+/* After every change of the config in force: its [trust] clients go to
+ * the TLS layer.  A config without [trust] leaves the list as it is (the
+ * image's, until a config names its own). */
+static void on_applied(struct supervisor *s, const struct cairn_config *c, void *data)
 {
-	struct stat st;
+	struct cairnd *d = data;
+	struct api_tls *t = d->api ? api_get_tls(d->api) : NULL;
+	struct cairn_err e = { "" };
+	size_t n;
 
-	if (given)
-		return given;
-	if (stat(DEFAULT_CONFIG, &st) == 0 || stat(DEMO_CONFIG, &st) < 0)
-		return DEFAULT_CONFIG;
-	return DEMO_CONFIG;
+	(void)s;
+	if (d->net && c)
+		net_apply(d->net, c);   /* [interface] sections, resolv.conf */
+	if (!t || !c || !c->trust_line)
+		return;
+	n = cairn_strv_len(c->trust_clients);
+	if (api_tls_set_clients(t, (const char *const *)c->trust_clients, n, c->trust_client_ca,
+				&e) < 0)
+		fprintf(stderr, "cairnd: api: the configuration's [trust] was not taken, the "
+			"trusted clients stay as they were: %s\n", e.msg);
+	else
+		fprintf(stderr, "cairnd: api: %zu trusted client fingerprint%s%s%s (from [trust])\n",
+			n, n == 1 ? "" : "s", c->trust_client_ca ? " and client CA " : "",
+			c->trust_client_ca ? c->trust_client_ca : "");
+}
+
+/* The port of an --listen value; -1 if it does not parse (then
+ * api_open_tls says why).  Port 0 turns HTTPS off. */
+static int listen_port(const char *spec)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	unsigned port;
+
+	if (api_tls_parse_listen(spec, &ss, &len, &port, NULL) < 0)
+		return -1;
+	return (int)port;
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
+		{ "config-dir", required_argument, NULL, 'C' },
+		{ "seed-dir", required_argument, NULL, 'S' },
+		{ "seed-label", required_argument, NULL, 'B' },
+		{ "demo", required_argument, NULL, 'D' },
 		{ "log-dir", required_argument, NULL, 'l' },
 		{ "run-dir", required_argument, NULL, 'r' },
 		{ "root", required_argument, NULL, 'R' },
@@ -141,15 +192,20 @@ int main(int argc, char **argv)
 		{ "no-tls", no_argument, NULL, 'N' },
 		{ "tls-dir", required_argument, NULL, 'T' },
 		{ "trust-dir", required_argument, NULL, 'U' },
+		{ "resolv-conf", required_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	struct sup_opts so = { .log_dir = "/var/log/cairn", .run_dir = "/run/cairn", .root = "/" };
-	const char *config = NULL;
+	struct sup_opts so = { .log_dir = "/var/log/cairn", .run_dir = "/run/cairn", .root = "/",
+			       .config_dir = CSTORE_DIR_DEFAULT, .trust_dir = API_TRUST_DIR_DEFAULT,
+			       .seed_dir = SEED_DIR, .seed_label = SEED_LABEL,
+			       .demo_path = DEMO_CONFIG };
 	struct api_tls_opts tls = { .listen = API_TLS_LISTEN_DEFAULT,
 				    .tls_dir = API_TLS_DIR_DEFAULT,
 				    .trust_dir = API_TRUST_DIR_DEFAULT };
-	bool no_tls = false;
+	bool no_tls = false, config_dir_given = false;
+	struct net_opts nopts = { .resolv_conf = NET_RESOLV_CONF_DEFAULT };
+	char resolv_dir[4096];
 	struct cairnd d = { 0 };
 	struct cairn_err e = { "" };
 	struct api *api = NULL;
@@ -159,14 +215,19 @@ int main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'c': config = optarg; break;
+		case 'c': so.config_path = optarg; break;
+		case 'C': so.config_dir = optarg; config_dir_given = true; break;
+		case 'S': so.seed_dir = optarg; break;
+		case 'B': so.seed_label = optarg; break;
+		case 'D': so.demo_path = optarg[0] ? optarg : NULL; break;
 		case 'l': so.log_dir = optarg; break;
 		case 'r': so.run_dir = optarg; break;
 		case 'R': so.root = optarg; break;
 		case 'L': tls.listen = optarg; break;
 		case 'N': no_tls = true; break;
 		case 'T': tls.tls_dir = optarg; break;
-		case 'U': tls.trust_dir = optarg; break;
+		case 'U': tls.trust_dir = so.trust_dir = optarg; break;
+		case 'V': nopts.resolv_conf = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 100;
 		}
@@ -175,7 +236,19 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 100;
 	}
-	so.config_path = pick_config(config);
+	if (so.config_path && !config_dir_given) {
+		/* a fixed file: the rest of the store goes next to it */
+		char *slash = strrchr(so.config_path, '/');
+
+		if (!slash)
+			so.config_dir = ".";
+		else if (slash == so.config_path)
+			so.config_dir = "/";
+		else if (!(so.config_dir = strndup(so.config_path, (size_t)(slash - so.config_path))))
+			return 111;
+	}
+	so.applied = on_applied;
+	so.applied_data = &d;
 	snprintf(api_sock, sizeof(api_sock), "%s/api.sock", so.run_dir);
 
 	/* Signals first: nothing may arrive through a default handler. */
@@ -197,16 +270,22 @@ int main(int argc, char **argv)
 		return 111;
 	}
 	loop_add_fd(d.loop, sfd, EPOLLIN, on_signal, &d);
+	/* The host's links: never a reason to stop (nothing waits on them). */
+	snprintf(resolv_dir, sizeof(resolv_dir), "%s/resolv.d", so.run_dir);
+	nopts.resolv_dir = resolv_dir;
+	if (net_new(&d.net, d.loop, &nopts, &e) < 0)
+		fprintf(stderr, "cairnd: network: %s: host links are left as they are\n", e.msg);
 	if (sup_new(&d.sup, d.loop, &so, &e) < 0) {
 		fprintf(stderr, "cairnd: %s\n", e.msg);
 		return 111;
 	}
 	if (sup_boot(d.sup, &e) < 0)
-		fprintf(stderr, "cairnd: %s\ncairnd: running with no instances until a "
-			"good configuration is loaded\n", e.msg);
+		fprintf(stderr, "cairnd: %s\n", e.msg);
 	if (api_open(&api, d.loop, d.sup, api_sock, &e) < 0)
 		fprintf(stderr, "cairnd: api: %s\n", e.msg); /* supervision goes on */
-	if (api && !no_tls) {
+	if (api && !no_tls && listen_port(tls.listen) == 0) {
+		fprintf(stderr, "cairnd: api: HTTPS off (port 0 in --listen %s)\n", tls.listen);
+	} else if (api && !no_tls) {
 		/* Remote control is welcome, never required: supervision and
 		 * the local socket go on without it. */
 		if (api_open_tls(api, &tls, &e) < 0) {
@@ -224,6 +303,9 @@ int main(int argc, char **argv)
 					tls.trust_dir, tls.trust_dir);
 		}
 	}
+	d.api = api;
+	/* The config was loaded before the API existed: its [trust] now. */
+	on_applied(d.sup, sup_active_config(d.sup), &d);
 	say_ready();
 
 	ret = loop_run(d.loop);
@@ -232,6 +314,7 @@ int main(int argc, char **argv)
 	if (api)
 		api_close(api);
 	sup_free(d.sup);
+	net_free(d.net);
 	loop_free(d.loop);
 	close(sfd);
 	return ret < 0 ? 111 : 0;

@@ -905,8 +905,6 @@ static int listen_tcp(struct api_tls *t, const char *spec, struct cairn_err *e)
 	r = api_tls_parse_listen(spec, &ss, &sl, &port, e);
 	if (r < 0)
 		return r;
-	if (!port)
-		return cairn_err_set(e, -ENOTCONN, "disabled (port 0)");
 	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0 && ss.ss_family == AF_INET6 &&
 	    IN6_IS_ADDR_UNSPECIFIED(&((struct sockaddr_in6 *)&ss)->sin6_addr)) {
@@ -929,6 +927,8 @@ static int listen_tcp(struct api_tls *t, const char *spec, struct cairn_err *e)
 		close(fd);
 		return cairn_err_sys(e, r, "cannot listen on %s", spec);
 	}
+	sl = sizeof(ss);
+	getsockname(fd, (struct sockaddr *)&ss, &sl);   /* port 0: the one we got */
 	addr_text(&ss, a, sizeof(a));
 	snprintf(t->url, sizeof(t->url), "https://%s", a);
 	t->lfd = fd;

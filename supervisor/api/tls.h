@@ -36,7 +36,8 @@
 #define API_TLS_CERT_CN         "cairn"
 
 struct api_tls_opts {
-	const char *listen;       /* "ADDR:PORT" or "[V6ADDR]:PORT"; port 0: off */
+	const char *listen;       /* "ADDR:PORT" or "[V6ADDR]:PORT" (port 0: any
+				   * free one; cairnd itself takes 0 as "off") */
 	const char *tls_dir;      /* server.key + server.crt, made on first start */
 	const char *trust_dir;    /* clients/ *.crt, clients.txt, client-ca.crt */
 	unsigned handshake_ms;    /* 0: API_TLS_HANDSHAKE_MS */

@@ -3,12 +3,13 @@
  * were added (start), removed (stop and forget), or left alone.  Pure:
  * the supervisor applies the plan.
  *
- * Loading a new config is one visible sequence, so the signature check
- * (a later issue) plugs in as its first step:
- *   1. verify  (the hook: the file's detached signature)  -- optional now
+ * Loading a new config is one visible sequence:
+ *   1. verify  (the file's detached signature)
  *   2. parse   (grammar, values: "FILE:LINE: ...")
  *   3. validate against the host (executables, users)
- * Nothing is applied unless all three pass. */
+ * Nothing is applied unless all three pass.  cairnd runs this sequence on
+ * bytes read once (configstore.h: cstore_check); reconcile_load() is the
+ * same on a path, with the signature check as a hook, for tools. */
 #ifndef CAIRN_RECONCILE_H
 #define CAIRN_RECONCILE_H
 

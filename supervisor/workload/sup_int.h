@@ -10,11 +10,13 @@
 
 #include "backoff.h"
 #include "config.h"
+#include "configstore.h"
 #include "initlink.h"
 #include "instance_sm.h"
 #include "logfile.h"
 #include "loop.h"
 #include "supervisor.h"
+#include "trial.h"
 
 struct inst {
 	struct supervisor *sup;
@@ -44,11 +46,17 @@ struct inst {
 
 struct supervisor {
 	struct loop *loop;
-	char *config_path, *log_dir, *run_dir, *root;
+	char *log_dir, *run_dir, *root;
+	char *trust_dir, *seed_dir, *seed_label, *demo_path;
 	char state_dir[4096], pids_dir[4096], init_sock[4096];
-	reconcile_verify_fn verify;
-	void *verify_data;
+	struct cstore store;            /* /var/lib/cairn/config */
 	struct cairn_config *config;    /* the one in force (NULL: none) */
+	struct cfg_blob active;         /* its text and signature, as stored */
+	bool trial_on;                  /* a provisional config is in force */
+	struct trial trial;
+	struct loop_timer *trial_timer;
+	sup_applied_fn applied;
+	void *applied_data;
 	struct inst **insts;
 	size_t n;
 	struct initlink *il;
@@ -80,5 +88,12 @@ void sup_backoff_policy(const struct inst *i, struct backoff_policy *p);
 void sup_arm_backoff(struct inst *i, uint64_t ms);
 
 int sup_adopt_all(struct supervisor *s);
+
+/* reload.c: make next (may be NULL: no config) the config in force and
+ * reconcile the instances; takes next and the bytes in blob (may be NULL). */
+void sup_apply(struct supervisor *s, struct cairn_config *next, struct cfg_blob *blob,
+	       sup_change_cb cb, void *data);
+/* The generation floor; an unreadable one counts as none, said once. */
+void sup_floor(struct supervisor *s, bool *have, uint64_t *floor);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "seed.h"
 #include "spawn.h"
 #include "state.h"
 #include "svcdef.h"
@@ -617,6 +619,18 @@ void sup_shutdown(struct supervisor *s, void (*done)(void *), void *data)
 
 /* ---- life cycle ---- */
 
+static char *dup_or_null(const char *s, bool *oom)
+{
+	char *d;
+
+	if (!s)
+		return NULL;
+	d = strdup(s);
+	if (!d)
+		*oom = true;
+	return d;
+}
+
 static int mkdirs(const char *path, mode_t mode)
 {
 	char buf[4096];
@@ -638,22 +652,30 @@ int sup_new(struct supervisor **out, struct loop *l, const struct sup_opts *o,
 	    struct cairn_err *e)
 {
 	struct supervisor *s = calloc(1, sizeof(*s));
+	struct cairn_err ce = { "" };
+	bool oom = false;
 	int ret;
 
 	if (!s)
 		return cairn_err_set(e, -ENOMEM, "out of memory");
 	s->loop = l;
-	s->config_path = strdup(o->config_path);
-	s->log_dir = strdup(o->log_dir);
-	s->run_dir = strdup(o->run_dir);
-	s->root = strdup(o->root ? o->root : "/");
-	s->verify = o->verify;
-	s->verify_data = o->verify_data;
+	s->log_dir = dup_or_null(o->log_dir, &oom);
+	s->run_dir = dup_or_null(o->run_dir, &oom);
+	s->root = dup_or_null(o->root ? o->root : "/", &oom);
+	s->trust_dir = dup_or_null(o->trust_dir ? o->trust_dir : "/etc/cairn/trust", &oom);
+	s->seed_dir = dup_or_null(o->seed_dir, &oom);
+	s->seed_label = dup_or_null(o->seed_label, &oom);
+	s->demo_path = dup_or_null(o->demo_path, &oom);
+	s->applied = o->applied;
+	s->applied_data = o->applied_data;
 	s->start_ms = loop_now_ms();
-	if (!s->config_path || !s->log_dir || !s->run_dir || !s->root) {
+	if (oom || !s->log_dir || !s->run_dir) {
 		sup_free(s);
 		return cairn_err_set(e, -ENOMEM, "out of memory");
 	}
+	if (cstore_init(&s->store, o->config_dir ? o->config_dir : CSTORE_DIR_DEFAULT,
+			o->config_path, &ce) < 0)
+		sup_msg("%s", ce.msg);   /* read what is there; storing will fail */
 	snprintf(s->state_dir, sizeof(s->state_dir), "%s/state", o->run_dir);
 	snprintf(s->pids_dir, sizeof(s->pids_dir), "%s/pids", o->run_dir);
 	snprintf(s->init_sock, sizeof(s->init_sock), "%s/init.sock", o->run_dir);
@@ -668,16 +690,115 @@ int sup_new(struct supervisor **out, struct loop *l, const struct sup_opts *o,
 	return 0;
 }
 
+/* One boot candidate: verify, parse, validate; a seed or the demo must
+ * not be older than the floor and is stored as current once taken; a
+ * previous pair taken over a damaged current is stored as current too. */
+static int take(struct supervisor *s, const char *what, struct cfg_blob *b, bool fallback,
+		bool store, struct cairn_err *e)
+{
+	struct cairn_config *c = NULL;
+	char signer[256] = "";
+	bool have_floor;
+	uint64_t floor;
+	int ret;
+
+	ret = cstore_check(b, s->trust_dir, s->root, &c, signer, sizeof(signer), e);
+	if (ret < 0)
+		return ret;
+	if (fallback) {
+		sup_floor(s, &have_floor, &floor);
+		ret = cstore_gen_check(c->host.generation, false, 0, have_floor, floor,
+				       GEN_FALLBACK, e);
+		if (ret < 0) {
+			cairn_config_free(c);
+			return cairn_err_prefix(e, ret, "%s", b->name);
+		}
+	}
+	if (store) {
+		struct cairn_err se = { "" };
+
+		if (cstore_save(&s->store, b, !fallback, &se) < 0 ||
+		    cstore_floor_raise(&s->store, c->host.generation, &se) < 0)
+			sup_msg("%s (running it anyway)", se.msg);
+	}
+	sup_msg("configuration: %s, generation %" PRIu64 ", signed by %s", what,
+		c->host.generation, signer);
+	s->config = c;
+	cfg_blob_move(&s->active, b);
+	return 0;
+}
+
+/* Append "what: why" to the summary of refused candidates ("missing":
+ * the file is not there at all). */
+static void note(char *sum, size_t size, const char *what, bool missing,
+		 const struct cairn_err *e)
+{
+	size_t n = strlen(sum);
+
+	snprintf(sum + n, size - n, "%s%s: %s", n ? "; " : "", what, missing ? "missing" : e->msg);
+}
+
+static int load_boot_config(struct supervisor *s, struct cairn_err *e)
+{
+	struct cairn_err ce = { "" };
+	struct cfg_blob b;
+	char sum[2048] = "";
+	bool have_current, found;
+	int ret;
+
+	ret = cfg_blob_read(&b, s->store.current, &ce);
+	have_current = ret != -ENOENT;
+	if (ret == 0 && (ret = take(s, "current", &b, false, false, &ce)) == 0)
+		return 0;
+	cfg_blob_free(&b);
+	note(sum, sizeof(sum), "current", !have_current, &ce);
+	if (have_current) {
+		sup_msg("current configuration refused: %s", ce.msg);
+		/* a crash between the two writes of a pair, or damage */
+		ret = cfg_blob_read(&b, s->store.previous, &ce);
+		found = ret != -ENOENT;
+		if (ret == 0 && (ret = take(s, "previous", &b, false, true, &ce)) == 0)
+			return 0;
+		cfg_blob_free(&b);
+		note(sum, sizeof(sum), "previous", !found, &ce);
+	}
+	ret = seed_find(s->seed_dir, s->seed_label, s->run_dir, &b, &ce);
+	found = ret != -ENOENT;   /* "none found (where)" says enough */
+	if (ret == 0 && (ret = take(s, "seed", &b, true, true, &ce)) == 0)
+		return 0;
+	cfg_blob_free(&b);
+	if (found)
+		sup_msg("seed refused: %s", ce.msg);
+	note(sum, sizeof(sum), "seed", false, &ce);
+	if (s->demo_path) {
+		ret = cfg_blob_read(&b, s->demo_path, &ce);
+		found = ret != -ENOENT;
+		if (ret == 0 && (ret = take(s, "demo", &b, true, true, &ce)) == 0)
+			return 0;
+		cfg_blob_free(&b);
+		if (found)
+			sup_msg("demo refused: %s", ce.msg);
+		note(sum, sizeof(sum), "demo", !found, &ce);
+	}
+	return cairn_err_set(e, -ENOENT, "no valid configuration (%s): waiting for a push", sum);
+}
+
 int sup_boot(struct supervisor *s, struct cairn_err *e)
 {
-	int ret = reconcile_load(s->config_path, s->root, s->verify, s->verify_data,
-				 &s->config, e);
+	int ret = load_boot_config(s, e);
 
-	if (ret < 0)
-		s->config = NULL;
+	/* A provisional config whose time ran out while no cairnd was there
+	 * is reverted before anything of it is adopted or started. */
+	if (ret == 0)
+		sup_trial_boot(s);
 	/* Even without a config: whatever a predecessor left is dealt with. */
 	sup_adopt_all(s);
 	return ret;
+}
+
+const struct cairn_config *sup_active_config(const struct supervisor *s)
+{
+	return s->config;
 }
 
 void sup_free(struct supervisor *s)
@@ -688,11 +809,16 @@ void sup_free(struct supervisor *s)
 		sup_inst_destroy(s->insts[s->n - 1]);
 	free(s->insts);
 	cairn_config_free(s->config);
+	cfg_blob_free(&s->active);
+	loop_timer_cancel(s->loop, s->trial_timer);
 	initlink_close(s->il);
-	free(s->config_path);
 	free(s->log_dir);
 	free(s->run_dir);
 	free(s->root);
+	free(s->trust_dir);
+	free(s->seed_dir);
+	free(s->seed_label);
+	free(s->demo_path);
 	free(s);
 }
 

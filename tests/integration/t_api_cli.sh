@@ -17,6 +17,11 @@ SOCK=$RUN/api.sock
 CAIRND_PID=
 
 ctl() { "$OUT/cairnctl" --socket "$SOCK" "$@"; }
+# configs are signed by a throwaway signer that this cairnd trusts
+mkdir -p "$T/trust"
+"$OUT/cairnctl" keygen --out "$T/signer" >/dev/null || { echo "FAIL: keygen"; exit 1; }
+cp "$T/signer.pub" "$T/trust/"
+sign() { "$OUT/cairnctl" sign --key "$T/signer.key" "$CONF" >/dev/null || fail "sign"; }
 
 fail() {
 	echo "FAIL: $*"
@@ -64,7 +69,9 @@ out=$(ctl list 2>&1); rc=$?
 [ $rc = 1 ] || fail "list without cairnd: exit $rc"
 echo "$out" | grep -q "cannot connect to $SOCK.*(is cairnd running?)" || fail "no-daemon message: $out"
 
-"$OUT/cairnd" --config "$CONF" --run-dir "$RUN" --log-dir "$LOG" 2>>"$ERR" &
+sign
+"$OUT/cairnd" --config "$CONF" --trust-dir "$T/trust" --seed-label= --demo= --no-tls \
+	--run-dir "$RUN" --log-dir "$LOG" 2>>"$ERR" &
 CAIRND_PID=$!
 wait_for 100 grep -q "cairnd: ready" "$ERR" || fail "cairnd never said ready"
 [ "$(stat -c %a "$SOCK")" = 600 ] || fail "socket mode is $(stat -c %a "$SOCK"), not 600"
@@ -122,10 +129,12 @@ cat >> "$CONF" <<'C'
 [service extra]
 exec = /bin/sleep 1000
 C
+sign
 out=$(ctl reload) || fail "reload: $out"
 echo "$out" | grep -q '^added *extra' || fail "reload said: $out"
 wait_for 50 is_state extra running || fail "extra not running after reload"
 echo "[service broken" >> "$CONF"
+sign
 out=$(ctl reload 2>&1); rc=$?
 [ $rc = 1 ] || fail "bad reload: exit $rc"
 echo "$out" | grep -q "$CONF:[0-9][0-9]*:" || fail "bad reload message: $out"

@@ -7,7 +7,11 @@
 #
 # cairn-init passes no arguments to cairnd, so the test gives cairnd its
 # default paths inside a private mount namespace: tmpfs on /run, /var/log
-# and /var/lib, the config at /var/lib/cairn/config/cairn.conf.
+# and /var/lib, the signed config at /var/lib/cairn/config/current.conf.
+# cairnd itself is a wrapper (in /var/lib: init mounts a fresh /tmp) that
+# adds what the build root cannot provide
+# at the default places: the test's trust dir (its throwaway signer), no
+# seed partition probe, no HTTPS.
 set -u
 : "${OUT:?}"
 [ -x "$OUT/cairn-init" ] || { echo "FAIL: no $OUT/cairn-init"; exit 1; }
@@ -44,6 +48,15 @@ exec = /bin/sh /var/lib/flap.sh
 restart = on-failure
 restart_delay = 100ms
 C
+mkdir -p "$T/trust"
+"$OUT/cairnctl" keygen --out "$T/signer" >/dev/null || fail "keygen"
+cp "$T/signer.pub" "$T/trust/"
+"$OUT/cairnctl" sign --key "$T/signer.key" "$T/cairn.conf" >/dev/null || fail "sign"
+cat > "$T/cairnd" <<W
+#!/bin/sh
+exec "$OUT/cairnd" --trust-dir /var/lib/trust --seed-label= --no-tls "\$@"
+W
+chmod +x "$T/cairnd"
 # flap fails twice, then stays up: restarts = 2 to carry over
 cat > "$T/flap.sh" <<'S'
 n=$(cat /var/lib/flap.n 2>/dev/null || echo 0)
@@ -58,9 +71,12 @@ unshare --pid --fork --mount-proc --mount --propagation private sh -c '
 	mount -t tmpfs tmpfs /var/log
 	mount -t tmpfs tmpfs /var/lib
 	mkdir -p /var/lib/cairn/config /var/log/cairn
-	cp "$1/cairn.conf" /var/lib/cairn/config/cairn.conf
+	cp "$1/cairn.conf" /var/lib/cairn/config/current.conf
+	cp "$1/cairn.conf.sig" /var/lib/cairn/config/current.conf.sig
 	cp "$1/flap.sh" /var/lib/flap.sh
-	exec "$2/cairn-init" --stage2 --container --cairnd "$2/cairnd"
+	cp -R "$1/trust" /var/lib/trust
+	cp "$1/cairnd" /var/lib/cairnd    # init mounts a fresh /tmp
+	exec "$2/cairn-init" --stage2 --container --cairnd /var/lib/cairnd
 ' sh "$T" "$OUT" >"$T/console" 2>&1 &
 U=$!
 wait_for 50 sh -c "[ -n \"\$(cat /proc/$U/task/$U/children)\" ]" || fail "no init"

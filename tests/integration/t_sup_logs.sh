@@ -44,6 +44,7 @@ cat > "$CONF" <<C
 exec = /bin/sh -c "echo only-stderr >&2"
 restart = no
 C
+sign_config "$CONF"
 kill -HUP "$CAIRND_PID"
 wait_for 50 grep -q only-stderr "$LOG/errs.log" || fail "stderr not captured"
 echo ok

@@ -37,6 +37,7 @@ exec = /bin/sleep 2002
 [service new]
 exec = /bin/sleep 1004
 C
+sign_config "$CONF"
 kill -HUP "$CAIRND_PID"
 wait_for 50 state_is new running || fail "new not started"
 wait_for 50 sh -c "! kill -0 $gp" || fail "gone's process $gp still alive"
@@ -60,6 +61,7 @@ cat > "$CONF" <<C
 exec = /bin/sleep 1001
 this line is not a key
 C
+sign_config "$CONF"
 kill -HUP "$CAIRND_PID"
 wait_for 50 grep -q "reload refused" "$ERR" || fail "bad config not refused"
 grep "reload refused" "$ERR"

@@ -106,8 +106,9 @@ grep -q "fingerprint $SFP" "$ERR" || fail "the server fingerprint changed across
 ctl --remote edge info >/dev/null || fail "pinned remote after restart"
 
 # -- a port that cannot be bound leaves cairnd running without HTTPS
+# shellcheck disable=SC2046
 "$OUT/cairnd" --config "$CONF" --log-dir "$LOG" --run-dir "$T/run2" --tls-dir "$TLS" \
-	--trust-dir "$TRUST" --listen "127.0.0.1:$PORT" 2>"$T/err2" &
+	--trust-dir "$TRUST" --listen "127.0.0.1:$PORT" $(store_opts) 2>"$T/err2" &
 P2=$!
 wait_for 50 grep -q "cairnd: ready" "$T/err2" || fail "second cairnd not ready: $(cat "$T/err2")"
 grep -q "no HTTPS on 127.0.0.1:$PORT: cannot listen" "$T/err2" || fail "bind failure not reported: $(cat "$T/err2")"

@@ -39,7 +39,7 @@ cleanup() {
 		sleep 1
 		kill -9 "$QEMU_PID" 2>/dev/null || true
 	fi
-	[ "$rc" != 0 ] || rm -rf "$W" "$W.conf"
+	[ "$rc" != 0 ] || rm -rf "$W" "$W.conf" "$W.conf.sig"
 }
 trap cleanup EXIT INT TERM
 
@@ -62,9 +62,14 @@ setup() {
 	API_PORT=$(free_port)
 }
 
-# test_conf: config/demo.conf plus the ttyS1 shell service, in the work dir.
+# test_conf: config/demo.conf plus the ttyS1 shell service, in the work
+# dir, signed (openssl, on the host) with the key the image trusts: the
+# build's signer, build/keys/dev-signer.key unless SIGNING_KEY says.
 test_conf() {
 	cat config/demo.conf "$SYS/shell.conf" >"$W.conf"
+	key=${SIGNING_KEY:-build/keys/dev-signer.key}
+	[ -f "$key" ] || fail "$key missing: the image's signer (make image makes it)"
+	openssl dgst -sha256 -sign "$key" -out "$W.conf.sig" "$W.conf" || fail "cannot sign $W.conf"
 	echo "$W.conf"
 }
 

@@ -3,7 +3,7 @@
 # The guest is booted with the demo config plus a `shell` service on ttyS1
 # (tests/system/shell.conf) written to its /var, which is how the test runs
 # cairnctl and kill inside the guest.  From the host: the web service
-# answers on the forwarded port (this also needs the dhcp service to have
+# answers on the forwarded port (this also needs the dhcp-eth0 service to have
 # configured eth0); inside: `cairnctl list` shows web running; its httpd,
 # killed, is restarted with a new pid and answers again.
 . "$(dirname "$0")/lib.sh"
@@ -19,6 +19,12 @@ log "web answers from the host"
 list=$(gsh 'cairnctl list') || fail "cairnctl list failed: $list"
 echo "$list"
 echo "$list" | grep -E '^ *web ' | grep -q running || fail "cairnctl list does not show web running"
+# [interface eth0] dhcp = yes: the generated DHCP client runs, and the
+# console shows the lease's address (QEMU user networking: 10.0.2.15)
+echo "$list" | grep -E '^ *dhcp-eth0 ' | grep -q running || fail "cairnctl list does not show dhcp-eth0 running"
+grep -q "cairnd: eth0: 10.0.2.15/24" "$CONSOLE" || fail "the console did not show eth0's address"
+gsh 'grep -q "^nameserver 10.0.2.3" /etc/resolv.conf' || fail "no DHCP name server in /etc/resolv.conf"
+log "dhcp-eth0 running, eth0 10.0.2.15/24 on the console, resolv.conf written"
 
 # web's pid as cairnd reports it (the PID column of the table).
 webpid() { gsh "cairnctl list | awk '\$1 == \"web\" && \$2 == \"running\" { print \$3 }'" 5; }

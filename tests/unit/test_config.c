@@ -339,12 +339,12 @@ static void test_errors_sections(void **state)
 {
 	(void)state;
 	expect_err("[host]\n\n[hots]\n",
-		   "t.conf:3: unknown section [hots] (expected [host] or [service NAME])");
-	expect_err("[]\n", "t.conf:1: unknown section [] (expected [host] or [service NAME])");
+		   "t.conf:3: unknown section [hots] (expected [host], [trust] or [service NAME])");
+	expect_err("[]\n", "t.conf:1: unknown section [] (expected [host], [trust] or [service NAME])");
 	expect_err("[service a]\nexec = /x\n[container db]\ntype = app\n",
 		   "t.conf:3: section [container db] is not supported yet");
-	expect_err("[trust]\n", "t.conf:1: section [trust] is not supported yet");
-	expect_err("\n[interface eth0]\n", "t.conf:2: section [interface eth0] is not supported yet");
+	expect_err("[trust]\nbogus = 1\n", "t.conf:2: unknown key 'bogus' in [trust]");
+	expect_err("\n[container c]\n", "t.conf:2: section [container c] is not supported yet");
 	expect_err("[network lan]\n", "t.conf:1: section [network lan] is not supported yet");
 	expect_err("[pool p]\n", "t.conf:1: section [pool p] is not supported yet");
 	expect_err("[vm v]\n", "t.conf:1: section [vm v] is not supported yet");
@@ -789,7 +789,7 @@ static void test_demo(void **state)
 	assert_true(c->host.generation == 1);
 	assert_non_null(cairn_config_service(c, "web"));
 	assert_non_null(cairn_config_service(c, "ticker"));
-	assert_int_equal(cairn_config_service(c, "dhcp")->restart, CAIRN_RESTART_ALWAYS);
+	assert_int_equal(cairn_config_service(c, "dhcp-eth0")->restart, CAIRN_RESTART_ALWAYS);
 	cairn_config_free(c);
 }
 

@@ -1,0 +1,90 @@
+/* seed.c - finding a seed configuration (seed.h). */
+#include "seed.h"
+
+#include <blkid/blkid.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int from_dir(const char *dir, struct cfg_blob *b, struct cairn_err *e)
+{
+	char path[1100];
+
+	snprintf(path, sizeof(path), "%s/seed.conf", dir);
+	return cfg_blob_read(b, path, e);
+}
+
+/* The device with that label, or NULL.  No cache file: a probe of what
+ * the kernel lists now. */
+static char *find_label(const char *label)
+{
+	blkid_cache cache = NULL;
+	char *dev;
+
+	if (blkid_get_cache(&cache, "/dev/null") < 0)
+		return NULL;
+	dev = blkid_evaluate_tag("LABEL", label, &cache);
+	blkid_put_cache(cache);
+	return dev;
+}
+
+static int from_partition(const char *dev, const char *run_dir, struct cfg_blob *b,
+			  struct cairn_err *e)
+{
+	static const char *const fstypes[] = { "vfat", "ext4" };
+	static const char *const files[] = { "cairn/seed.conf", "seed.conf" };
+	const unsigned long flags = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	char mnt[1100], path[1200];
+	int ret = -ENOENT;
+	size_t k;
+
+	snprintf(mnt, sizeof(mnt), "%s/seed-mnt.XXXXXX", run_dir);
+	if (!mkdtemp(mnt))
+		return cairn_err_sys(e, -errno, "%s", mnt);
+	for (k = 0; k < sizeof(fstypes) / sizeof(fstypes[0]); k++)
+		if (mount(dev, mnt, fstypes[k], flags, NULL) == 0)
+			break;
+	if (k == sizeof(fstypes) / sizeof(fstypes[0])) {
+		ret = cairn_err_sys(e, -errno, "%s: cannot mount read-only (vfat, ext4)", dev);
+		rmdir(mnt);
+		return ret;
+	}
+	for (k = 0; k < sizeof(files) / sizeof(files[0]) && ret == -ENOENT; k++) {
+		snprintf(path, sizeof(path), "%s/%s", mnt, files[k]);
+		ret = cfg_blob_read(b, path, e);
+		if (ret == 0)   /* messages name the device, not our mount point */
+			snprintf(b->name, sizeof(b->name), "%s:/%s", dev, files[k]);
+	}
+	if (ret == -ENOENT)
+		cairn_err_set(e, -ENOENT, "%s: no /cairn/seed.conf or /seed.conf", dev);
+	umount2(mnt, MNT_DETACH);
+	rmdir(mnt);
+	return ret;
+}
+
+int seed_find(const char *dir, const char *label, const char *run_dir, struct cfg_blob *b,
+	      struct cairn_err *e)
+{
+	char *dev;
+	int ret;
+
+	memset(b, 0, sizeof(*b));
+	if (dir && *dir) {
+		ret = from_dir(dir, b, e);
+		if (ret != -ENOENT)
+			return ret;
+	}
+	if (!label || !*label)
+		return cairn_err_set(e, -ENOENT, "none found (%s/seed.conf)", dir && *dir ? dir : "-");
+	dev = find_label(label);
+	if (!dev)
+		return cairn_err_set(e, -ENOENT, "none found (%s/seed.conf, no partition labelled %s)",
+				     dir && *dir ? dir : "-", label);
+	ret = from_partition(dev, run_dir, b, e);
+	free(dev);
+	return ret;
+}
