@@ -24,7 +24,7 @@ cp --sparse=always "$IMG/disk.img" "$W/disk.img"
 # marker's kernel timestamp in ms.
 boot_once() {
 	qemu-system-x86_64 -display none -monitor none -no-reboot -machine q35 \
-		-accel tcg -cpu max -m 1G -smp 2 \
+		-accel tcg,thread=single -cpu max -m 1G -smp 2 \
 		-kernel "$IMG/vmlinuz" -initrd "$1" \
 		-append "console=ttyS0 cairn.slot=a panic=-1 printk.time=1 loglevel=6" \
 		-drive "file=$W/disk.img,format=raw,if=virtio" \

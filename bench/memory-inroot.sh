@@ -80,15 +80,25 @@ echo "  s6:    $s6kb kB in $s6n processes (s6-svscan + s6-supervise)"
 	done
 } >"$W/cairn.conf"
 [ -x "$OUT/cairn-init" ] && [ -x "$OUT/cairnd" ] || { echo "memory: $OUT/cairn-init, cairnd missing" >&2; exit 1; }
-# /var and /run are private tmpfs in the namespace: the config goes to the
-# path cairnd reads first.
-unshare --pid --fork --mount-proc sh -c '
+# The config is signed with a key made for this run; cairnd gets its trust
+# dir (and no HTTPS, no seed probe) through a wrapper, since cairn-init
+# passes it no arguments.  /var and /run are private tmpfs in the namespace.
+"$OUT/cairnctl" keygen --out "$W/signer" >/dev/null
+mkdir -p "$W/trust" && cp "$W/signer.pub" "$W/trust/"
+"$OUT/cairnctl" sign --key "$W/signer.key" "$W/cairn.conf" >/dev/null
+printf '#!/bin/sh\nexec %s/cairnd --trust-dir /var/trust --seed-label= --no-tls "$@"\n' \
+	"$(cd "$OUT" && pwd)" >"$W/cairnd"
+chmod +x "$W/cairnd"
+unshare --pid --fork --mount-proc --mount --propagation private sh -c '
 	mount -t tmpfs tmpfs /var
 	mkdir -p /var/lib/cairn/config /var/log
-	cp "$1" /var/lib/cairn/config/cairn.conf
+	cp "$1/cairn.conf" /var/lib/cairn/config/current.conf
+	cp "$1/cairn.conf.sig" /var/lib/cairn/config/current.conf.sig
+	cp -R "$1/trust" /var/trust
+	cp "$1/cairnd" /var/cairnd
 	mount -t tmpfs tmpfs /run
-	exec "$2/cairn-init" --container --cairnd "$2/cairnd"
-' sh "$W/cairn.conf" "$(cd "$OUT" && pwd)" >"$W/cairn.log" 2>&1 &
+	exec "$2/cairn-init" --container --cairnd /var/cairnd
+' sh "$W" "$(cd "$OUT" && pwd)" >"$W/cairn.log" 2>&1 &
 upid=$!
 settle $upid cairn || { tail -20 "$W/cairn.log" >&2; pkill_tree $upid; exit 1; }
 cn=$(supervisors $upid | wc -l)

@@ -52,7 +52,7 @@ if [ -n "${CAIRN_CONF:-}" ]; then
 	"$HERE/putconf.sh" "$DISK" "$CAIRN_CONF"
 fi
 
-accel=tcg
+accel=tcg,thread=single  # MTTCG + kernel text patching: rare int3 oopses
 if [ "${CAIRN_KVM:-0}" = 1 ] && [ -w /dev/kvm ]; then accel=kvm; fi
 
 extra=""

@@ -154,6 +154,10 @@ _Noreturn void stage2_run(struct init_opts *o)
 	raise_nofile();
 	if (!getenv("PATH"))
 		setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
+	/* cairnd owns host-wide settings (the hostname from [host]) only on a
+	 * real machine, never in a test namespace that shares the host's. */
+	if (!o->container)
+		setenv("CAIRN_MANAGE_HOST", "1", 1);
 
 	/* 6 */
 	supervise(o, sigfd);

@@ -13,6 +13,7 @@
  * no instances, waiting for a push. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -141,6 +142,20 @@ static void on_signal(struct loop *l, int fd, uint32_t events, void *data)
 /* After every change of the config in force: its [trust] clients go to
  * the TLS layer.  A config without [trust] leaves the list as it is (the
  * image's, until a config names its own). */
+/* [host] hostname, set when cairn-init says this is the machine's own
+ * cairnd (CAIRN_MANAGE_HOST), so a test never renames the build host. */
+static void apply_hostname(const char *name)
+{
+	char now[HOST_NAME_MAX + 1] = "";
+
+	if (!name || (gethostname(now, sizeof(now) - 1) == 0 && strcmp(now, name) == 0))
+		return;
+	if (sethostname(name, strlen(name)) < 0)
+		fprintf(stderr, "cairnd: hostname %s: %s\n", name, strerror(errno));
+	else
+		fprintf(stderr, "cairnd: hostname %s\n", name);
+}
+
 static void on_applied(struct supervisor *s, const struct cairn_config *c, void *data)
 {
 	struct cairnd *d = data;
@@ -149,6 +164,8 @@ static void on_applied(struct supervisor *s, const struct cairn_config *c, void 
 	size_t n;
 
 	(void)s;
+	if (c && getenv("CAIRN_MANAGE_HOST"))
+		apply_hostname(c->host.hostname);
 	if (d->net && c)
 		net_apply(d->net, c);   /* [interface] sections, resolv.conf */
 	if (!t || !c || !c->trust_line)
@@ -205,7 +222,7 @@ int main(int argc, char **argv)
 				    .trust_dir = API_TRUST_DIR_DEFAULT };
 	bool no_tls = false, config_dir_given = false;
 	struct net_opts nopts = { .resolv_conf = NET_RESOLV_CONF_DEFAULT };
-	char resolv_dir[4096];
+	char resolv_dir[4096], config_dir_buf[4096];
 	struct cairnd d = { 0 };
 	struct cairn_err e = { "" };
 	struct api *api = NULL;
@@ -244,8 +261,11 @@ int main(int argc, char **argv)
 			so.config_dir = ".";
 		else if (slash == so.config_path)
 			so.config_dir = "/";
-		else if (!(so.config_dir = strndup(so.config_path, (size_t)(slash - so.config_path))))
-			return 111;
+		else {
+			snprintf(config_dir_buf, sizeof(config_dir_buf), "%.*s",
+				 (int)(slash - so.config_path), so.config_path);
+			so.config_dir = config_dir_buf;
+		}
 	}
 	so.applied = on_applied;
 	so.applied_data = &d;

@@ -12,29 +12,9 @@
 # adds what the build root cannot provide
 # at the default places: the test's trust dir (its throwaway signer), no
 # seed partition probe, no HTTPS.
-set -u
-: "${OUT:?}"
-[ -x "$OUT/cairn-init" ] || { echo "FAIL: no $OUT/cairn-init"; exit 1; }
-T=$(mktemp -d /tmp/t_sup_adopt.XXXXXX)
-U=
-cleanup() {
-	[ -n "$U" ] && kill -KILL "$U" 2>/dev/null  # unshare: its pid ns dies with init
-	[ -n "${INIT:-}" ] && kill -KILL "$INIT" 2>/dev/null
-	sleep 0.2
-	rm -rf "$T"
-}
-trap cleanup EXIT INT TERM
-fail() { echo "FAIL: $*"; echo "--- console"; cat "$T/console"; exit 1; }
-wait_for() {
-	n=$1; shift
-	while [ "$n" -gt 0 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1; n=$((n - 1))
-	done
-	return 1
-}
+. "$(dirname "$0")/ns_lib.sh"
 
-cat > "$T/cairn.conf" <<'C'
+cat > "$T/conf" <<'C'
 [host]
 hostname = adopt
 
@@ -48,15 +28,6 @@ exec = /bin/sh /var/lib/flap.sh
 restart = on-failure
 restart_delay = 100ms
 C
-mkdir -p "$T/trust"
-"$OUT/cairnctl" keygen --out "$T/signer" >/dev/null || fail "keygen"
-cp "$T/signer.pub" "$T/trust/"
-"$OUT/cairnctl" sign --key "$T/signer.key" "$T/cairn.conf" >/dev/null || fail "sign"
-cat > "$T/cairnd" <<W
-#!/bin/sh
-exec "$OUT/cairnd" --trust-dir /var/lib/trust --seed-label= --no-tls "\$@"
-W
-chmod +x "$T/cairnd"
 # flap fails twice, then stays up: restarts = 2 to carry over
 cat > "$T/flap.sh" <<'S'
 n=$(cat /var/lib/flap.n 2>/dev/null || echo 0)
@@ -64,30 +35,11 @@ echo $((n + 1)) > /var/lib/flap.n
 [ "$n" -ge 2 ] || exit 1
 exec sleep 1000
 S
-
-unshare --pid --fork --mount-proc --mount --propagation private sh -c '
-	set -e
-	mount -t tmpfs -o mode=755 tmpfs /run
-	mount -t tmpfs tmpfs /var/log
-	mount -t tmpfs tmpfs /var/lib
-	mkdir -p /var/lib/cairn/config /var/log/cairn
-	cp "$1/cairn.conf" /var/lib/cairn/config/current.conf
-	cp "$1/cairn.conf.sig" /var/lib/cairn/config/current.conf.sig
-	cp "$1/flap.sh" /var/lib/flap.sh
-	cp -R "$1/trust" /var/lib/trust
-	cp "$1/cairnd" /var/lib/cairnd    # init mounts a fresh /tmp
-	exec "$2/cairn-init" --stage2 --container --cairnd /var/lib/cairnd
-' sh "$T" "$OUT" >"$T/console" 2>&1 &
-U=$!
-wait_for 50 sh -c "[ -n \"\$(cat /proc/$U/task/$U/children)\" ]" || fail "no init"
-INIT=$(cat /proc/$U/task/$U/children | tr -d ' ')
-# run a command inside the test's namespaces
-inside() { nsenter -t "$INIT" -m -p -r -w -- sh -c "$1"; }
+ns_start "$T/conf" "$T/flap.sh"
 field() { inside "sed -n 's/^$2 //p' /run/cairn/state/$1 2>/dev/null"; }
 state_is() { [ "$(field "$1" state)" = "$2" ]; }
 cairnd_pid() { inside 'for p in /proc/[0-9]*; do [ "$(cat $p/comm 2>/dev/null)" = cairnd ] && echo ${p#/proc/}; done' | head -1; }
 
-wait_for 100 grep -q "cairnd: ready" "$T/console" || fail "cairnd never ready under init"
 wait_for 50 state_is ticker running || fail "ticker not running"
 wait_for 50 sh -c "[ \"\$(nsenter -t $INIT -m -p -r -w -- sed -n 's/^restarts //p' /run/cairn/state/flap)\" = 2 ] && \
 	[ \"\$(nsenter -t $INIT -m -p -r -w -- sed -n 's/^state //p' /run/cairn/state/flap)\" = running ]" ||

@@ -36,10 +36,10 @@ case $code in 413|000) ;; *) fail "2 MiB body gave $code" ;; esac
 
 # -- 50 silent TCP connections held open; a real client still served
 mkfifo "$T/silence"
-exec 3<>"$T/silence"   # held open, never written: nc sends nothing, ever
+exec 3<>"$T/silence"   # held open, never written: busybox nc sends nothing, ever
 pids=
 for i in $(seq 1 50); do
-	nc 127.0.0.1 "$PORT" <"$T/silence" >/dev/null 2>&1 &
+	busybox nc 127.0.0.1 "$PORT" <"$T/silence" >/dev/null 2>&1 &
 	pids="$pids $!"
 done
 sleep 1

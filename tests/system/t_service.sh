@@ -25,6 +25,10 @@ echo "$list" | grep -E '^ *dhcp-eth0 ' | grep -q running || fail "cairnctl list 
 grep -q "cairnd: eth0: 10.0.2.15/24" "$CONSOLE" || fail "the console did not show eth0's address"
 gsh 'grep -q "^nameserver 10.0.2.3" /etc/resolv.conf' || fail "no DHCP name server in /etc/resolv.conf"
 log "dhcp-eth0 running, eth0 10.0.2.15/24 on the console, resolv.conf written"
+# [host] hostname is the machine's name once the config is applied
+hn=$(gsh 'hostname') || fail "hostname failed"
+echo "$hn" | grep -qx 'cairn-demo' || fail "hostname is '$hn', not cairn-demo from [host]"
+log "hostname cairn-demo from the config"
 
 # web's pid as cairnd reports it (the PID column of the table).
 webpid() { gsh "cairnctl list | awk '\$1 == \"web\" && \$2 == \"running\" { print \$3 }'" 5; }
