@@ -18,6 +18,9 @@ QMP=$W/qmp.sock
 mk/inroot.sh bench/mkbaseline.sh "$IMG"
 rm -rf "$W"; mkdir -p "$W"
 cp --sparse=always "$IMG/disk.img" "$W/disk.img"
+# The image's kernel command line (slot, root hash), made by mkimage.sh.
+cmdline=cairn.slot=a
+[ ! -f "$IMG/cmdline" ] || cmdline=$(cat "$IMG/cmdline")
 
 # boot_once INITRD MARKER LOG: boot, wait for MARKER (bounded 180 s), ask
 # for an orderly power-off over QMP, make sure QEMU is gone, print the
@@ -26,7 +29,7 @@ boot_once() {
 	qemu-system-x86_64 -display none -monitor none -no-reboot -machine q35 \
 		-accel tcg,thread=single -cpu max -m 1G -smp 2 \
 		-kernel "$IMG/vmlinuz" -initrd "$1" \
-		-append "console=ttyS0 cairn.slot=a panic=-1 printk.time=1 loglevel=6" \
+		-append "console=ttyS0 panic=-1 printk.time=1 loglevel=6 $cmdline" \
 		-drive "file=$W/disk.img,format=raw,if=virtio" \
 		-netdev user,id=n0 -device virtio-net-pci,netdev=n0,romfile= \
 		-device virtio-rng-pci -qmp "unix:$QMP,server=on,wait=off" \

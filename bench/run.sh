@@ -5,3 +5,7 @@ echo "== bench/boot.sh build/image"
 bench/boot.sh build/image
 echo "== bench/memory.sh build/out"
 bench/memory.sh build/out
+echo "== bench/push.sh build/out"
+bench/push.sh build/out
+echo "== bench/tls.sh build/out"
+bench/tls.sh build/out

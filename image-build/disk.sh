@@ -3,7 +3,7 @@
 # "-" for an empty partition); partitions are placed in order, 1 MiB
 # aligned, and their content is dd'ed in at the computed offset, so the
 # builder needs no privileges beyond writing a file.  The A/B issue adds
-# ESP, verity and slot b by adding lines, nothing else.
+# the ESP and slot b by adding lines, nothing else.
 
 # Partition type GUIDs (UAPI Group Discoverable Partitions Specification).
 GPT_ESP=C12A7328-F81F-11D2-BA4B-00A0C93EC93B

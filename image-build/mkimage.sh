@@ -1,18 +1,20 @@
 #!/bin/sh
 # image-build/mkimage.sh OUT IMG - build the bootable cairn image from the
-# programs in OUT into IMG (vmlinuz, initramfs.img, root.sqfs, data.ext4,
-# disk.img).  Runs inside the Debian 13 build root (make image), so the
+# programs in OUT into IMG (vmlinuz, initramfs.img, root.sqfs, root.verity,
+# roothash, cmdline, data.ext4, disk.img).  Runs inside the Debian 13 build root (make image), so the
 # kernel, modules, busybox and libraries are trixie's, never the host's.
 #
 # Sequence: kernel -> initramfs (stage 1) -> squashfs root (stage 2) ->
-# data filesystem -> GPT disk.  Everything is built under IMG/.tmp and
+# dm-verity hash tree and root hash -> kernel command line -> data
+# filesystem -> GPT disk.  Everything is built under IMG/.tmp and
 # renamed into place at the end, so a failed build leaves the old image.
 #
 # Environment: SOURCE_DATE_EPOCH (fixed timestamps, default 1),
 # CAIRN_DEMO_CONF (default config/demo.conf), ROOT_MIB, DATA_MIB,
 # SIGNING_KEY (the signer of the demo config, whose .pub the image trusts;
 # default build/keys/dev-signer.key, made if missing: a DEVELOPMENT key),
-# SIGNING_PUB (default: SIGNING_KEY with .pub for .key, or derived).
+# SIGNING_PUB (default: SIGNING_KEY with .pub for .key, or derived),
+# VERITY_MIB (the hash partition; default fits a full ROOT_MIB root).
 set -eu
 [ $# = 2 ] || { echo "usage: mkimage.sh OUT IMG" >&2; exit 100; }
 OUT=$1 IMG=$2
@@ -24,10 +26,14 @@ export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1}
 DEMO_CONF=${CAIRN_DEMO_CONF:-config/demo.conf}
 ROOT_MIB=${ROOT_MIB:-256}   # one slot: room for a much larger root later
 DATA_MIB=${DATA_MIB:-256}   # /var; grown to the disk's end on first boot (A/B issue)
+# sha256 tree of 4 KiB blocks: 32 bytes per block, 1/128 of the root, plus
+# the upper levels and the superblock.
+VERITY_MIB=${VERITY_MIB:-$(( (ROOT_MIB + 127) / 128 + 1 ))}
 
 # Modules stage 1 loads to reach the root and /var (crc32c: ext4 and jbd2
-# checksums need it, and it is only a softdep, absent from modules.dep).
-INITRD_MODULES="virtio_blk crc32c_generic squashfs ext4"
+# checksums need it, and it is only a softdep, absent from modules.dep;
+# dm_mod + dm_verity: the verified root).
+INITRD_MODULES="virtio_blk crc32c_generic squashfs ext4 dm_mod dm_verity"
 # Modules stage 2 loads: network, ACPI power button (QMP system_powerdown)
 # and its input events, entropy, and what containers will want.
 ROOT_MODULES="virtio_net virtio_rng button evdev loop overlay tun veth bridge"
@@ -156,22 +162,43 @@ env -u SOURCE_DATE_EPOCH mksquashfs "$R" "$TMP/root.sqfs" -quiet -noappend -comp
 	-all-root -mkfs-time "$SOURCE_DATE_EPOCH" -all-time "$SOURCE_DATE_EPOCH" \
 	-no-progress >/dev/null
 
+# --- verity: the hash tree of the root; its root hash is the trust anchor ----
+# veritysetup's default layout: a superblock (block count, salt, algorithm)
+# in the first 4 KiB of the hash partition, the tree after it; stage 1
+# reads the superblock and takes the root hash from the command line.
+# Salt and uuid are derived from the root image's bytes, so the same
+# inputs give the same tree and root hash, and a different root a
+# different salt.
+salt=$(sha256sum "$TMP/root.sqfs" | cut -c1-64)
+veritysetup format --hash=sha256 --data-block-size=4096 --hash-block-size=4096 \
+	--salt="$salt" --uuid="$(uuid_for "cairn-verity-$salt")" \
+	--root-hash-file="$TMP/roothash" "$TMP/root.sqfs" "$TMP/root.verity" >/dev/null ||
+	die "veritysetup format failed"
+ROOTHASH=$(cat "$TMP/roothash")
+echo "$ROOTHASH" | grep -Eqx '[0-9a-f]{64}' || die "veritysetup gave no sha256 root hash"
+echo "$ROOTHASH" >"$TMP/roothash"
+# The one place the image's kernel command line is made: run.sh, the
+# system tests and bench/boot.sh read IMG/cmdline and add only what their
+# console needs (the A/B work puts the same words in the loader entries).
+echo "cairn.slot=a cairn.roothash=$ROOTHASH" >"$TMP/cmdline"
+
 # --- data: an empty ext4 for /var ---------------------------------------------
 E2FSPROGS_FAKE_TIME=$SOURCE_DATE_EPOCH mkfs.ext4 -q -F -L cairn-data \
 	-U "$(uuid_for cairn-data-fs)" -E "hash_seed=$(uuid_for cairn-data-hash),root_owner=0:0" \
 	"$TMP/data.ext4" "${DATA_MIB}M"
 
 # --- disk: GPT, partitions found by label ---------------------------------------
-# The A/B issue adds: ESP (GPT_ESP), cairn-verity-a, cairn-root-b,
-# cairn-verity-b (GPT_ROOT_VERITY_X86_64) before cairn-data.
+# The A/B issue adds: ESP (GPT_ESP), cairn-root-b, cairn-verity-b before
+# cairn-data.
 cat >"$TMP/layout" <<EOF
 cairn-root-a $GPT_ROOT_X86_64 $ROOT_MIB $TMP/root.sqfs
+cairn-verity-a $GPT_ROOT_VERITY_X86_64 $VERITY_MIB $TMP/root.verity
 cairn-data $GPT_VAR $DATA_MIB $TMP/data.ext4
 EOF
 mkdisk "$TMP/disk.img" "$TMP/layout"
 
 # --- publish: rename each artifact into place ---------------------------------
-for f in vmlinuz initramfs.img root.sqfs data.ext4 disk.img; do
+for f in vmlinuz initramfs.img root.sqfs root.verity roothash data.ext4 disk.img cmdline; do
 	mv -f "$TMP/$f" "$IMG/$f"
 done
 
@@ -180,4 +207,6 @@ say "kernel $KVER"
 say "  $IMG/vmlinuz        $(size "$IMG/vmlinuz")"
 say "  $IMG/initramfs.img  $(size "$IMG/initramfs.img")  (modules: $INITRD_MODULES)"
 say "  $IMG/root.sqfs      $(size "$IMG/root.sqfs")  sha256 $(sha256sum "$IMG/root.sqfs" | cut -c1-16)"
-say "  $IMG/disk.img       $(size "$IMG/disk.img") (sparse, $(du -h "$IMG/disk.img" | cut -f1) used): cairn-root-a ${ROOT_MIB}M, cairn-data ${DATA_MIB}M"
+say "  $IMG/root.verity    $(size "$IMG/root.verity")  root hash $ROOTHASH"
+say "  $IMG/cmdline        $(cat "$IMG/cmdline")"
+say "  $IMG/disk.img       $(size "$IMG/disk.img") (sparse, $(du -h "$IMG/disk.img" | cut -f1) used): cairn-root-a ${ROOT_MIB}M, cairn-verity-a ${VERITY_MIB}M, cairn-data ${DATA_MIB}M"

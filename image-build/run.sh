@@ -11,7 +11,8 @@
 # Environment:
 #   CAIRN_HTTP_PORT  host port forwarded to the guest's 8080 (demo web)
 #   CAIRN_API_PORT   host port forwarded to the guest's 8443 (API)
-#   CAIRN_APPEND     extra kernel command line words (e.g. cairn.debug)
+#   CAIRN_APPEND     extra kernel command line words (e.g. cairn.debug); the
+#                    image's own (slot, root hash) come from IMG/cmdline
 #   CAIRN_CONF       a signed config (FILE + FILE.sig) to install as /var/lib/cairn/config/current.conf
 #   CAIRN_SHELL      a unix socket path: a second serial port (ttyS1) is
 #                    served there, for a config's console shell service
@@ -52,6 +53,10 @@ if [ -n "${CAIRN_CONF:-}" ]; then
 	"$HERE/putconf.sh" "$DISK" "$CAIRN_CONF"
 fi
 
+# The image's kernel command line, made by mkimage.sh (slot, root hash).
+cmdline=cairn.slot=a
+[ ! -f "$IMG/cmdline" ] || cmdline=$(cat "$IMG/cmdline")
+
 accel=tcg,thread=single  # MTTCG + kernel text patching: rare int3 oopses
 if [ "${CAIRN_KVM:-0}" = 1 ] && [ -w /dev/kvm ]; then accel=kvm; fi
 
@@ -76,7 +81,7 @@ EOF
 exec qemu-system-x86_64 -nographic -serial mon:stdio -machine q35 -accel "$accel" -cpu max \
 	-m 1G -smp 2 \
 	-kernel "$IMG/vmlinuz" -initrd "$IMG/initramfs.img" \
-	-append "console=ttyS0 cairn.slot=a panic=-1 quiet ${CAIRN_APPEND:-}" \
+	-append "console=ttyS0 panic=-1 quiet $cmdline ${CAIRN_APPEND:-}" \
 	-drive "file=$DISK,format=raw,if=virtio,discard=unmap" \
 	-netdev "user,id=n0,hostfwd=tcp::$API_PORT-:8443,hostfwd=tcp::$HTTP_PORT-:8080" \
 	-device virtio-net-pci,netdev=n0,romfile= \

@@ -56,6 +56,10 @@ static void apply(struct init_opts *o, char *key, char *val)
 		o->debug = !val || strcmp(val, "0") != 0;
 		return;
 	}
+	if (strcmp(key, "cairn.insecure") == 0) {
+		o->insecure = !val || strcmp(val, "0") != 0;
+		return;
+	}
 	if (strncmp(key, "cairn.", 6) != 0)
 		return;
 	if (!val) {

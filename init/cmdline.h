@@ -2,7 +2,8 @@
  *
  *   cairn.slot=a|b          which slot to boot (default a)
  *   cairn.root=LABEL        GPT label of the root partition (overrides slot)
- *   cairn.roothash=HEX      dm-verity root hash (seam, see verity.h)
+ *   cairn.roothash=HEX      dm-verity root hash of the slot (verity.h)
+ *   cairn.insecure          boot a root without cairn.roothash (warns)
  *   cairn.stop_timeout=SEC  bound for cairnd to stop workloads at shutdown
  *   cairn.debug             verbose log, emergency shell on stage 1 failure
  *

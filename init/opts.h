@@ -21,7 +21,8 @@ struct init_opts {
 	bool stop_timeout_set; /* --stop-timeout given: wins over the cmdline */
 	char slot[16];        /* cairn.slot= (default "a") */
 	char root_label[72];  /* cairn.root= overrides "cairn-root-<slot>" */
-	char roothash[136];   /* cairn.roothash= (dm-verity seam, hex) */
+	char roothash[136];   /* cairn.roothash= (dm-verity root hash, hex) */
+	bool insecure;        /* cairn.insecure: boot without a root hash */
 };
 
 void opts_defaults(struct init_opts *o);

@@ -3,7 +3,8 @@
  *   1. mount /proc, /sys, /dev; attach the console; read the command line
  *   2. load the modules listed in the initramfs's /etc/cairn/modules
  *   3. wait for the root partition: cairn.root=LABEL, else cairn-root-<slot>
- *   4. verity_setup() - the dm-verity seam (verity.h)
+ *   4. verity_setup(): wait for cairn-verity-<slot>, set up dm-verity with
+ *      cairn.roothash (verity.h), prove it by reading the first block
  *   5. mount the squashfs read-only on /newroot
  *   6. switch_root and exec stage 2 (/usr/sbin/cairn-init --stage2)
  *
@@ -13,6 +14,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -103,15 +105,19 @@ _Noreturn void stage1_run(struct init_opts *o)
 	}
 
 	/* 4 */
-	if (verity_setup(o, raw, dev, sizeof(dev)) < 0)
-		fail(o, "dm-verity setup failed");
+	if (verity_setup(o, raw, dev, sizeof(dev), why, sizeof(why)) < 0)
+		fail(o, why);
 
 	/* 5 */
 	if (mkdir(NEWROOT, 0755) < 0 && errno != EEXIST)
 		fail(o, "cannot create " NEWROOT);
 	if (mount(dev, NEWROOT, "squashfs", MS_RDONLY, NULL) < 0) {
-		snprintf(why, sizeof(why), "mounting %s (squashfs) on " NEWROOT ": %s", dev,
-			 strerror(errno));
+		/* Through dm-verity, EIO is what a block that fails its hash
+		 * reads as: say so, the kernel's line above names the block. */
+		bool verity = strcmp(dev, raw) != 0 && errno == EIO;
+		snprintf(why, sizeof(why), "mounting %s (squashfs) on " NEWROOT ": %s%s", dev,
+			 strerror(errno),
+			 verity ? " (dm-verity: a block of the root did not verify)" : "");
 		fail(o, why);
 	}
 	say("mounted %s read-only on " NEWROOT, dev);

@@ -6,13 +6,14 @@
 # poll; QMP is a unix socket there and ttyS1, the second serial port for
 # the test shell (see shell.conf), a pair of FIFOs.
 # Every wait is bounded; on failure the console log is printed.
+# SYS_WORKDIR (default build/test-sys) holds the work directories.
 set -eu
 
 IMG=${IMG:-build/image}
 SYS=$(dirname "$0")
 GPT=image-build/gpt.py
 NAME=$(basename "$0" .sh)
-W=build/test-sys/$NAME
+W=${SYS_WORKDIR:-build/test-sys}/$NAME
 CONSOLE=$W/console.log
 QMP=$W/qmp.sock
 SHELL_PIPE=$W/shell
@@ -73,10 +74,19 @@ test_conf() {
 	echo "$W.conf"
 }
 
-# boot [APPEND...]: start QEMU in the background (TCG; CAIRN_KVM=1 for KVM).
-# -no-reboot: a guest reboot or panic ends QEMU, so a test cannot loop.
+# image_cmdline: the image's own kernel command line words (slot, root
+# hash), made by mkimage.sh in IMG/cmdline; an image from before verity
+# has none and boots with the slot alone.
+image_cmdline() {
+	if [ -f "$IMG/cmdline" ]; then cat "$IMG/cmdline"; else echo "cairn.slot=a"; fi
+}
+
+# boot [APPEND...]: start QEMU in the background (TCG; CAIRN_KVM=1 for KVM)
+# with the image's command line, or BOOT_CMDLINE instead when it is set,
+# plus APPEND.  -no-reboot: a guest reboot or panic ends QEMU, so a test
+# cannot loop.
 boot() {
-	accel=tcg
+	accel=tcg,thread=single  # MTTCG + kernel text patching: rare int3 oopses
 	if [ "${CAIRN_KVM:-0}" = 1 ] && [ -w /dev/kvm ]; then accel=kvm; fi
 	: >"$CONSOLE"
 	rm -f "$SHELL_PIPE.in" "$SHELL_PIPE.out"
@@ -84,7 +94,7 @@ boot() {
 	qemu-system-x86_64 -display none -monitor none -no-reboot \
 		-machine q35 -accel "$accel" -cpu max -m 1G -smp 2 \
 		-kernel "$IMG/vmlinuz" -initrd "$IMG/initramfs.img" \
-		-append "console=ttyS0 cairn.slot=a panic=-1 printk.time=1 $*" \
+		-append "console=ttyS0 panic=-1 printk.time=1 ${BOOT_CMDLINE-$(image_cmdline)} $*" \
 		-drive "file=$W/disk.img,format=raw,if=virtio" \
 		-netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$API_PORT-:8443,hostfwd=tcp:127.0.0.1:$HTTP_PORT-:8080" \
 		-device virtio-net-pci,netdev=n0,romfile= \
@@ -124,6 +134,15 @@ wait_exit() {
 		[ "$(date +%s)" -lt "$end" ] || return 1
 		sleep 0.5
 	done
+	wait "$QEMU_PID" 2>/dev/null || true
+	QEMU_PID=""
+}
+
+# stop_qemu: end the guest now, once a test has seen what it waited for
+# (a refused boot need not sit out its reboot delay).
+stop_qemu() {
+	[ -n "$QEMU_PID" ] || return 0
+	kill "$QEMU_PID" 2>/dev/null || true
 	wait "$QEMU_PID" 2>/dev/null || true
 	QEMU_PID=""
 }
