@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -714,6 +715,8 @@ static void hs_accept(struct api_tls *t)
 				continue;
 			return;   /* EAGAIN; EMFILE and friends: try again later */
 		}
+		/* Small request/answer writes: no Nagle wait for a delayed ACK. */
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
 		c = calloc(1, sizeof(*c));
 		if (!c) {
 			close(fd);
