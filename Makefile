@@ -14,7 +14,7 @@ ROOT      := build/root
 OUT       := build/out
 IMG       := build/image
 INROOT    := mk/inroot.sh
-HOST_PKGS := debootstrap qemu-system-x86 qemu-utils ovmf e2fsprogs util-linux \
+HOST_PKGS := debootstrap qemu-system-x86 qemu-utils ovmf e2fsprogs util-linux dosfstools mtools \
              python3 socat
 BR_STAMP  := $(ROOT)/.cairn-stamp
 

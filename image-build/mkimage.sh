@@ -36,7 +36,7 @@ VERITY_MIB=${VERITY_MIB:-$(( (ROOT_MIB + 127) / 128 + 1 ))}
 INITRD_MODULES="virtio_blk crc32c_generic squashfs ext4 dm_mod dm_verity"
 # Modules stage 2 loads: network, ACPI power button (QMP system_powerdown)
 # and its input events, entropy, and what containers will want.
-ROOT_MODULES="virtio_net virtio_rng button evdev loop overlay tun veth bridge"
+ROOT_MODULES="virtio_net virtio_rng button evdev loop overlay tun veth bridge vfat nls_cp437 nls_ascii nls_utf8"
 
 for p in cairn-init cairnd cairnctl; do
 	[ -x "$OUT/$p" ] || die "$OUT/$p missing: run make first"

@@ -81,7 +81,7 @@ image_cmdline() {
 	if [ -f "$IMG/cmdline" ]; then cat "$IMG/cmdline"; else echo "cairn.slot=a"; fi
 }
 
-# boot [APPEND...]: start QEMU in the background (TCG; CAIRN_KVM=1 for KVM)
+# boot [APPEND...]: start QEMU (plus the words of QEMU_EXTRA, e.g. a disk) in the background (TCG; CAIRN_KVM=1 for KVM)
 # with the image's command line, or BOOT_CMDLINE instead when it is set,
 # plus APPEND.  -no-reboot: a guest reboot or panic ends QEMU, so a test
 # cannot loop.
@@ -102,6 +102,7 @@ boot() {
 		-qmp "unix:$QMP,server=on,wait=off" \
 		-serial "file:$CONSOLE" \
 		-serial "pipe:$SHELL_PIPE" \
+		${QEMU_EXTRA:-} \
 		>"$W/qemu.log" 2>&1 &
 	QEMU_PID=$!
 	BOOT_START=$(date +%s)
