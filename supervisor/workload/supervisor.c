@@ -517,13 +517,19 @@ int sup_feed(struct inst *i, enum inst_event ev)
 
 /* ---- the whole set ---- */
 
-static bool deps_running(const struct inst *i)
+/* Are all of i's after= dependencies running?  If not, i's reason names
+ * the first one it waits for and that one's state, so an operator sees
+ * why an instance stays "starting" (say, behind a failed dependency). */
+static bool deps_running(struct inst *i)
 {
 	for (char **d = i->svc->after; d && *d; d++) {
 		const struct inst *dep = sup_find(i->sup, *d);
 
-		if (dep && dep->state != INST_RUNNING)
+		if (dep && dep->state != INST_RUNNING) {
+			snprintf(i->reason, sizeof(i->reason), "waiting for %s (%s)", *d,
+				 inst_state_name(dep->state));
 			return false;
+		}
 	}
 	return true;
 }
