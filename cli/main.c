@@ -20,6 +20,7 @@
 #include "config.h"
 #include "err.h"
 #include "format.h"
+#include "format_pool.h"
 #include "remote.h"
 
 #ifndef CAIRN_VERSION
@@ -51,6 +52,7 @@ static const char usage_text[] =
 	"  info                      host name, version, config generation, uptime\n"
 	"  reload                    re-read the configuration and reconcile\n"
 	"  reboot | poweroff         orderly reboot or power-off of the host\n"
+	"  pool list                 storage pools: state, file system, size, use, source\n"
 	"\n"
 	"Signing and certificates (local):\n"
 	"  keygen [--out PREFIX]            new signer key pair PREFIX.key, PREFIX.pub\n"
@@ -196,6 +198,14 @@ static int cmd_list(struct ctl *c)
 	if (need_args(c, 0, "list"))
 		return EXIT_USAGE;
 	return cmd_get(c, "/1.0/instances", fmt_instances);
+}
+
+/* pool list: format_pool.c */
+static int cmd_pool(struct ctl *c)
+{
+	if (c->nargs != 1 || strcmp(c->args[0], "list"))
+		return usage_error("pool: usage: cairnctl pool list");
+	return cmd_get(c, "/1.0/pools", fmt_pools);
 }
 
 static int cmd_info(struct ctl *c)
@@ -429,6 +439,7 @@ static const struct {
 	{ "keygen", cmd_keys },     { "sign", cmd_keys },       { "verify", cmd_keys },
 	{ "cert", cmd_keys },
 	{ "push", cmd_push },       { "remote", cmd_remote },
+	{ "pool", cmd_pool },
 };
 
 int main(int argc, char **argv)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "config_iface.h"
+#include "config_pool.h"
 #include "shellsplit.h"
 #include "strv.h"
 
@@ -183,6 +184,7 @@ void cairn_config_free(struct cairn_config *c)
 		service_free(&c->services[i]);
 	free(c->services);
 	cairn_net_free(c);   /* [interface] sections, [host] ntp */
+	cairn_pool_free(c);  /* [pool] sections */
 	cairn_strv_free(c->trust_clients);
 	free(c->trust_client_ca);
 	free(c->host.hostname);

@@ -69,6 +69,22 @@ struct cairn_iface {
 	int dhcp_line, mtu_line;  /* 0: not set */
 };
 
+/* [pool NAME]: storage cairnd mounts under its pools root (lib/config_pool.c,
+ * supervisor/storage/). */
+enum cairn_pool_fs { CAIRN_POOL_EXT4, CAIRN_POOL_XFS, CAIRN_POOL_BTRFS, CAIRN_POOL_DIR };
+enum cairn_pool_format { CAIRN_POOL_FORMAT_NEVER, CAIRN_POOL_FORMAT_IF_BLANK };
+enum cairn_pool_source {
+	CAIRN_POOL_SRC_NONE, CAIRN_POOL_SRC_DEVICE, CAIRN_POOL_SRC_TAG, CAIRN_POOL_SRC_DIR,
+};
+struct cairn_pool {
+	char *name;
+	int line;                 /* line of the [pool NAME] header */
+	char *source;             /* /dev/..., LABEL=x, UUID=x, PARTLABEL=x or a dir */
+	enum cairn_pool_fs fs;    /* default ext4 */
+	enum cairn_pool_format format;   /* default never */
+	int source_line, fs_line, format_line;   /* 0: not set */
+};
+
 struct cairn_host {
 	char *hostname;           /* default "cairn" */
 	uint64_t generation;      /* must grow with every accepted config */
@@ -90,6 +106,8 @@ struct cairn_config {
 	size_t n_services;
 	struct cairn_iface *ifaces;   /* [interface NAME] sections, in order */
 	size_t n_ifaces;
+	struct cairn_pool *pools;     /* [pool NAME] sections, in order */
+	size_t n_pools;
 };
 
 /* Parse len bytes of buf; name is used in messages ("FILE:LINE: ...").
@@ -131,6 +149,10 @@ const char *cairn_restart_name(enum cairn_restart r);
 const char *cairn_iface_link(const struct cairn_iface *f);
 const struct cairn_iface *cairn_config_iface(const struct cairn_config *c,
 					     const char *name);
+
+/* [pool]: "ext4", "xfs", "btrfs", "dir"; what kind of source s is. */
+const char *cairn_pool_fs_name(enum cairn_pool_fs fs);
+enum cairn_pool_source cairn_pool_source_kind(const char *source);
 
 /* "AB:cd:.." or "abcd..": a SHA-256 fingerprint (64 hex digits, any case,
  * colons ignored) to 64 lowercase hex digits.  -EINVAL if it is not one. */

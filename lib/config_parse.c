@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "config_iface.h"
+#include "config_pool.h"
 #include "duration.h"
 #include "shellsplit.h"
 #include "size.h"
@@ -82,7 +83,7 @@ static const struct key trust_keys[] = {
 /* Sections that will come with later issues: "not supported yet", which
  * an operator reads differently from a typo. */
 static const char *const future_sections[] = {
-	"network", "pool", "container", "vm",
+	"network", "container", "vm",
 };
 
 /* What the parser knows about a service beyond struct cairn_service. */
@@ -100,7 +101,7 @@ struct parser {
 	size_t line_cap;
 
 	struct cairn_config *c;
-	enum { SEC_NONE, SEC_HOST, SEC_TRUST, SEC_SERVICE, SEC_IFACE } sec;
+	enum { SEC_NONE, SEC_HOST, SEC_TRUST, SEC_SERVICE, SEC_IFACE, SEC_POOL } sec;
 	struct svc_meta *meta;     /* parallel to c->services */
 	size_t n_meta;             /* entries of meta: generated services have none */
 	int host_key_line[N_HOST_KEYS];
@@ -247,6 +248,15 @@ static void section_header(struct parser *p)
 		if (r < 0)
 			return fail(p, r, p->lineno, "%s", msg);
 		p->sec = SEC_IFACE;
+		return;
+	}
+	if (strcmp(type, "pool") == 0) {          /* config_pool.c */
+		char msg[256];
+		int r = cairn_pool_open(p->c, name, p->lineno, msg, sizeof(msg));
+
+		if (r < 0)
+			return fail(p, r, p->lineno, "%s", msg);
+		p->sec = SEC_POOL;
 		return;
 	}
 	if (strcmp(type, "service") == 0) {
@@ -545,6 +555,9 @@ static int handler(void *user, const char *section, const char *name, const char
 	case SEC_IFACE:
 		iface_key(p, cairn_iface_key(p->c, name, v, p->lineno, msg, sizeof(msg)), msg);
 		break;
+	case SEC_POOL:
+		iface_key(p, cairn_pool_key(p->c, name, v, p->lineno, msg, sizeof(msg)), msg);
+		break;
 	case SEC_TRUST:
 		set_key(p, trust_keys, N_TRUST_KEYS, p->trust_key_line, p->c, name, v);
 		break;
@@ -586,6 +599,9 @@ static int finish(struct parser *p)
 	check_services(p);
 	if (p->err)
 		return p->err;
+	ret = cairn_pool_finish(p->c, p->file, p->e);  /* [pool] sources vs fs */
+	if (ret < 0)
+		return ret;
 	ret = cairn_net_finish(p->c, p->file, p->e);  /* dhcp-NAME, ntpd: with canon */
 	if (ret < 0)
 		return ret;

@@ -29,6 +29,7 @@
 #include "configstore.h"
 #include "loop.h"
 #include "net.h"
+#include "pool.h"
 #include "strv.h"
 #include "supervisor.h"
 #include "tls.h"
@@ -42,6 +43,7 @@ struct cairnd {
 	struct supervisor *sup;
 	struct api *api;
 	struct net *net;        /* host links and DNS (NULL: none) */
+	struct pools *pools;    /* [pool] sections (NULL: none) */
 	int exit_code;
 	bool stopping;
 };
@@ -73,7 +75,8 @@ static void usage(FILE *f)
 		"                  clients/*.crt, clients.txt, client-ca.crt\n"
 		"                  (default " API_TRUST_DIR_DEFAULT ")\n"
 		"  --resolv-conf FILE  where [interface] dns and DHCP name servers go\n"
-		"                  (default " NET_RESOLV_CONF_DEFAULT "; fragments in RUN/resolv.d)\n");
+		"                  (default " NET_RESOLV_CONF_DEFAULT "; fragments in RUN/resolv.d)\n"
+		"  --pools-dir DIR where [pool] sections are mounted (default " POOLS_DIR_DEFAULT ")\n");
 }
 
 static void say_ready(void)
@@ -168,6 +171,8 @@ static void on_applied(struct supervisor *s, const struct cairn_config *c, void 
 		apply_hostname(c->host.hostname);
 	if (d->net && c)
 		net_apply(d->net, c);   /* [interface] sections, resolv.conf */
+	if (d->pools && c)
+		pools_apply(d->pools, c);   /* [pool] sections: storage/pool.c */
 	if (!t || !c || !c->trust_line)
 		return;
 	n = cairn_strv_len(c->trust_clients);
@@ -210,6 +215,7 @@ int main(int argc, char **argv)
 		{ "tls-dir", required_argument, NULL, 'T' },
 		{ "trust-dir", required_argument, NULL, 'U' },
 		{ "resolv-conf", required_argument, NULL, 'V' },
+		{ "pools-dir", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -223,6 +229,7 @@ int main(int argc, char **argv)
 	bool no_tls = false, config_dir_given = false;
 	struct net_opts nopts = { .resolv_conf = NET_RESOLV_CONF_DEFAULT };
 	char resolv_dir[4096], config_dir_buf[4096];
+	const char *pools_dir = POOLS_DIR_DEFAULT;
 	struct cairnd d = { 0 };
 	struct cairn_err e = { "" };
 	struct api *api = NULL;
@@ -245,6 +252,7 @@ int main(int argc, char **argv)
 		case 'T': tls.tls_dir = optarg; break;
 		case 'U': tls.trust_dir = so.trust_dir = optarg; break;
 		case 'V': nopts.resolv_conf = optarg; break;
+		case 'P': pools_dir = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 100;
 		}
@@ -295,6 +303,9 @@ int main(int argc, char **argv)
 	nopts.resolv_dir = resolv_dir;
 	if (net_new(&d.net, d.loop, &nopts, &e) < 0)
 		fprintf(stderr, "cairnd: network: %s: host links are left as they are\n", e.msg);
+	/* Storage pools: a pool that fails is an error on that pool only. */
+	if (pools_new(&d.pools, pools_dir, &e) < 0)
+		fprintf(stderr, "cairnd: pools: %s: no pools\n", e.msg);
 	if (sup_new(&d.sup, d.loop, &so, &e) < 0) {
 		fprintf(stderr, "cairnd: %s\n", e.msg);
 		return 111;
@@ -303,6 +314,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "cairnd: %s\n", e.msg);
 	if (api_open(&api, d.loop, d.sup, api_sock, &e) < 0)
 		fprintf(stderr, "cairnd: api: %s\n", e.msg); /* supervision goes on */
+	if (api)
+		api_set_pools(api, d.pools);
 	if (api && !no_tls && listen_port(tls.listen) == 0) {
 		fprintf(stderr, "cairnd: api: HTTPS off (port 0 in --listen %s)\n", tls.listen);
 	} else if (api && !no_tls) {
@@ -335,6 +348,7 @@ int main(int argc, char **argv)
 		api_close(api);
 	sup_free(d.sup);
 	net_free(d.net);
+	pools_free(d.pools);   /* they stay mounted for the next cairnd */
 	loop_free(d.loop);
 	close(sfd);
 	return ret < 0 ? 111 : 0;

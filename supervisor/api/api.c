@@ -23,6 +23,7 @@
 #include "api_config.h"
 #include "api_log.h"
 #include "api_metrics.h"
+#include "api_pools.h"
 #include "http.h"
 #include "tls.h"
 
@@ -37,6 +38,7 @@ struct api {
 	struct http_server *https;   /* TLS connections, handed over by tls.c */
 	struct api_tls *tls;
 	struct api_logs *logs;
+	const struct pools *pools;   /* GET /1.0/pools (api_set_pools) */
 	char *sock_path;
 	dev_t sock_dev;
 	ino_t sock_ino;
@@ -404,6 +406,11 @@ static void handle(struct http_conn *c, const struct http_request *req, void *da
 			method_not_allowed(c, "PUT");
 		else
 			put_state(a, c, seg[2], req);
+	} else if (n == 2 && !strcmp(seg[1], "pools")) {   /* api_pools.c */
+		if (m != HTTP_GET)
+			method_not_allowed(c, "GET");
+		else
+			api_pools_get(a->pools, c);
 	} else if (n == 2 && !strcmp(seg[1], "config")) {
 		if (m == HTTP_GET)
 			api_config_get(a->sup, c);
@@ -555,6 +562,11 @@ int api_open_tls(struct api *a, const struct api_tls_opts *o, struct cairn_err *
 		return r;
 	}
 	return 0;
+}
+
+void api_set_pools(struct api *a, const struct pools *p)
+{
+	a->pools = p;
 }
 
 struct api_tls *api_get_tls(struct api *a)

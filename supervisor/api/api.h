@@ -24,4 +24,8 @@ int api_open_tls(struct api *a, const struct api_tls_opts *o, struct cairn_err *
  * HTTPS is off. */
 struct api_tls *api_get_tls(struct api *a);
 
+/* The storage pools GET /1.0/pools reports (supervisor/storage/pool.h). */
+struct pools;
+void api_set_pools(struct api *a, const struct pools *p);
+
 #endif

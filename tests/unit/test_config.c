@@ -346,7 +346,7 @@ static void test_errors_sections(void **state)
 	expect_err("[trust]\nbogus = 1\n", "t.conf:2: unknown key 'bogus' in [trust]");
 	expect_err("\n[container c]\n", "t.conf:2: section [container c] is not supported yet");
 	expect_err("[network lan]\n", "t.conf:1: section [network lan] is not supported yet");
-	expect_err("[pool p]\n", "t.conf:1: section [pool p] is not supported yet");
+	expect_err("[vm p]\n", "t.conf:1: section [vm p] is not supported yet");
 	expect_err("[vm v]\n", "t.conf:1: section [vm v] is not supported yet");
 	expect_err("[host main]\n", "t.conf:1: section [host] takes no name (found 'main')");
 	expect_err("[service]\nexec = /x\n", "t.conf:1: section [service] needs a name: [service NAME]");
