@@ -8,6 +8,7 @@
 # Files go through /var/lib, since init mounts a fresh /run and /tmp.
 set -u
 : "${OUT:?}"
+. "$(dirname "$0")/common_lib.sh"
 [ -x "$OUT/cairn-init" ] || { echo "FAIL: no $OUT/cairn-init"; exit 1; }
 T=$(mktemp -d /tmp/t_ns.XXXXXX)
 U=
@@ -21,16 +22,6 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 fail() { echo "FAIL: $*"; echo "--- console"; cat "$T/console"; exit 1; }
-
-# wait_for TENTHS CMD...: retry CMD every 0.1 s, at most TENTHS times.
-wait_for() {
-	n=$1; shift
-	while [ "$n" -gt 0 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1; n=$((n - 1))
-	done
-	return 1
-}
 
 # ns_start CONF [FILE...]: sign CONF, boot init + cairnd with it; FILEs are
 # copied to /var/lib/ inside.  Sets U (unshare's pid) and INIT.

@@ -3,6 +3,7 @@
 # every wait is bounded; cleanup kills only what the test started.
 set -u
 : "${OUT:?OUT must name the directory holding cairnd}"
+. "$(dirname "$0")/common_lib.sh"
 T=$(mktemp -d /tmp/t_sup.XXXXXX)
 RUN=$T/run
 LOG=$T/log
@@ -57,17 +58,6 @@ start_cairnd() {
 	"$OUT/cairnd" --config "$CONF" $CAIRND_ARGS --log-dir "$LOG" --run-dir "$RUN" "$@" 2>>"$ERR" &
 	CAIRND_PID=$!
 	wait_for 50 grep -q "cairnd: ready" "$ERR" || fail "cairnd never said ready"
-}
-
-# wait_for TENTHS CMD...: retry CMD every 0.1 s, at most TENTHS times.
-wait_for() {
-	n=$1; shift
-	while [ "$n" -gt 0 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	return 1
 }
 
 field() { sed -n "s/^$2 //p" "$RUN/state/$1" 2>/dev/null; }

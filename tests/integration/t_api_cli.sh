@@ -5,6 +5,7 @@
 # exit codes, info, reload (good and bad), config check.
 set -u
 : "${OUT:?OUT must name the directory holding cairnd and cairnctl}"
+. "$(dirname "$0")/common_lib.sh"
 if [ -z "${T_API_INNER:-}" ]; then
 	# PID 1 of a fresh namespace: whatever cairnd started dies with us.
 	exec env T_API_INNER=1 unshare --pid --fork --mount-proc --propagation unchanged -- "$0" "$@"
@@ -37,15 +38,6 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-# wait_for TENTHS CMD...: retry CMD every 0.1 s, at most TENTHS times.
-wait_for() {
-	n=$1; shift
-	while [ "$n" -gt 0 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1; n=$((n - 1))
-	done
-	return 1
-}
 state_of() { ctl status "$1" | sed -n 's/^state: *//p'; }
 is_state() { [ "$(state_of "$1")" = "$2" ]; }
 pid_of() { ctl status "$1" | sed -n 's/^pid: *//p'; }

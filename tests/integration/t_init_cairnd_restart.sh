@@ -1,17 +1,7 @@
 #!/bin/sh
 # t_init_cairnd_restart.sh - a cairnd that keeps exiting is restarted by
 # cairn-init with growing delays: 1 s, 2 s, 4 s (doubling, capped at 30 s).
-set -u
-: "${OUT:?OUT must name the build output}"
-W=$(mktemp -d /var/tmp/t_init_restart.XXXXXX)
-U=
-cleanup() {
-	[ -n "$U" ] && kill -KILL "$U" 2>/dev/null
-	[ -n "${I:-}" ] && kill -KILL "$I" 2>/dev/null
-	rm -rf "$W"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; echo "--- init log"; cat "$W/init.log"; exit 1; }
+. "$(dirname "$0")/init_lib.sh"
 
 # A cairnd that records when it started and dies at once.
 cat >"$W/cairnd" <<EOS
@@ -22,10 +12,7 @@ EOS
 chmod +x "$W/cairnd"
 
 echo "starting cairn-init as PID 1 of a new namespace with a crashing cairnd"
-unshare --pid --fork --mount --uts --net --mount-proc --propagation unchanged \
-	"$OUT/cairn-init" --stage2 --container --cairnd "$W/cairnd" \
-	>"$W/init.log" 2>&1 &
-U=$!
+start_init
 
 echo "checking: cairnd started 4 times within 15 s"
 n=0
@@ -49,10 +36,7 @@ grep -q "exited with status 3" "$W/init.log" || fail "init did not log cairnd's 
 echo "checking: SIGTERM during a backoff still shuts down promptly (reboot: SIGHUP)"
 [ -n "$I" ] || fail "no init pid"
 kill -TERM "$I"
-rc=0
-timeout 20 sh -c "while kill -0 $U 2>/dev/null; do sleep 0.1; done" || fail "init did not end within 20 s"
-wait "$U" || rc=$?
-U=
+init_end 20
 [ "$rc" = 129 ] || fail "unshare exited $rc, expected 129 (SIGHUP from reboot)"
 echo "--- init log"; cat "$W/init.log"
 echo "PASS"

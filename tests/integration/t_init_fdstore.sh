@@ -5,39 +5,13 @@
 # with /run/cairn/pids/<pid> that outlives its parent gets a correct
 # <pid>.exit; one without a marker gets none; "poweroff" on the socket
 # ends in reboot(2) with power-off (namespace init killed by SIGINT).
-set -u
-: "${OUT:?OUT must name the build output}"
-W=$(mktemp -d /var/tmp/t_init_fdstore.XXXXXX)
-U=
-cleanup() {
-	[ -n "$U" ] && kill -KILL "$U" 2>/dev/null
-	[ -n "${I:-}" ] && kill -KILL "$I" 2>/dev/null
-	rm -rf "$W"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; echo "--- init log"; cat "$W/init.log"; exit 1; }
+. "$(dirname "$0")/init_lib.sh"
 
-cat >"$W/cairnd" <<EOS
-#!/bin/sh
-trap 'exit 0' TERM
-touch $W/ready
-while :; do sleep 1 & wait \$!; done
-EOS
-chmod +x "$W/cairnd"
+idle_cairnd
 
 echo "starting cairn-init as PID 1 of a new namespace"
-unshare --pid --fork --mount --uts --net --mount-proc --propagation unchanged \
-	"$OUT/cairn-init" --stage2 --container --cairnd "$W/cairnd" --kill-timeout 3 \
-	>"$W/init.log" 2>&1 &
-U=$!
-I=
-for _ in $(seq 100); do
-	[ -f "$W/ready" ] && I=$(cat /proc/$U/task/$U/children 2>/dev/null) && [ -n "$I" ] && break
-	sleep 0.1
-done
-[ -n "$I" ] || fail "init or its cairnd did not come up"
-I=${I% }
-inns() { timeout 30 nsenter -t "$I" -m -p -r -w -- "$@"; }
+start_init --kill-timeout 3
+wait_init "init or its cairnd"
 C=$OUT/helpers/init_sockclient
 
 echo "checking: /run/cairn/init.sock is a socket with mode 600"
@@ -88,10 +62,7 @@ left=$(inns sh -c 'ls /run/cairn/pids | grep -c tmp')
 
 echo "checking: \"poweroff\" on the init socket ends in power-off (SIGINT)"
 inns "$C" send poweroff || fail "send poweroff"
-rc=0
-timeout 20 sh -c "while kill -0 $U 2>/dev/null; do sleep 0.1; done" || fail "init did not end within 20 s"
-wait "$U" || rc=$?
-U=
+init_end 20
 [ "$rc" = 130 ] || fail "unshare exited $rc, expected 130 (SIGINT from power-off)"
 grep -q "poweroff requested on the init socket" "$W/init.log" || fail "request not logged"
 echo "--- init log"; cat "$W/init.log"

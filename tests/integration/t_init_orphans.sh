@@ -2,39 +2,13 @@
 # t_init_orphans.sh - cairn-init as PID 1 of a pid namespace reaps 1000
 # orphans that all die at the same instant: afterwards no process in the
 # namespace is a zombie.
-set -u
-: "${OUT:?OUT must name the build output}"
-W=$(mktemp -d /var/tmp/t_init_orphans.XXXXXX)
-U=
-cleanup() {
-	[ -n "$U" ] && kill -KILL "$U" 2>/dev/null
-	[ -n "${I:-}" ] && kill -KILL "$I" 2>/dev/null
-	rm -rf "$W"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; echo "--- init log"; cat "$W/init.log"; exit 1; }
+. "$(dirname "$0")/init_lib.sh"
 
-cat >"$W/cairnd" <<EOS
-#!/bin/sh
-trap 'exit 0' TERM
-touch $W/ready
-while :; do sleep 1 & wait \$!; done
-EOS
-chmod +x "$W/cairnd"
+idle_cairnd
 
 echo "starting cairn-init as PID 1 of a new pid+mount+uts+net namespace"
-unshare --pid --fork --mount --uts --net --mount-proc --propagation unchanged \
-	"$OUT/cairn-init" --stage2 --container --cairnd "$W/cairnd" --kill-timeout 3 \
-	>"$W/init.log" 2>&1 &
-U=$!
-I=
-for _ in $(seq 100); do
-	[ -f "$W/ready" ] && I=$(cat /proc/$U/task/$U/children 2>/dev/null) && [ -n "$I" ] && break
-	sleep 0.1
-done
-[ -n "$I" ] || fail "init or its cairnd did not come up"
-I=${I% }
-inns() { timeout 30 nsenter -t "$I" -m -p -r -w -- "$@"; }
+start_init --kill-timeout 3
+wait_init "init or its cairnd"
 
 zombies() {
 	inns sh -c 'cat /proc/[0-9]*/stat 2>/dev/null' | sed 's/.*) //' | awk '$1 == "Z"' | wc -l
@@ -64,10 +38,7 @@ echo "  0 zombies, 0 orphans left"
 
 echo "checking: SIGTERM to init ends in reboot(2) (namespace init killed by SIGHUP)"
 kill -TERM "$I"
-rc=0
-timeout 20 sh -c "while kill -0 $U 2>/dev/null; do sleep 0.1; done" || fail "init did not end within 20 s"
-wait "$U" || rc=$?
-U=
+init_end 20
 [ "$rc" = 129 ] || fail "unshare exited $rc, expected 129 (SIGHUP from reboot)"
 echo "--- init log"; cat "$W/init.log"
 echo "PASS"

@@ -5,6 +5,7 @@
 # the server identity (tls/), the trust dir (trust/) and client certs.
 set -u
 : "${OUT:?OUT must name the directory holding cairnd and cairnctl}"
+. "$(dirname "$0")/common_lib.sh"
 if [ -z "${T_TLS_INNER:-}" ]; then
 	exec env T_TLS_INNER=1 unshare --net --pid --fork --mount-proc --propagation unchanged \
 		-- "$0" "$@"
@@ -33,16 +34,6 @@ cleanup() {
 	rm -rf "$T"
 }
 trap cleanup EXIT INT TERM
-
-# wait_for TENTHS CMD...: retry CMD every 0.1 s, at most TENTHS times.
-wait_for() {
-	n=$1; shift
-	while [ "$n" -gt 0 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1; n=$((n - 1))
-	done
-	return 1
-}
 
 # mkcert NAME [openssl req args...]: a self-signed P-256 client cert.
 mkcert() {

@@ -15,34 +15,11 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "config_test_helpers.h"
 #include "format_pool.h"
 #include "pool.h"
 
-static struct cairn_config *parse_ok(const char *text)
-{
-	struct cairn_config *c = NULL;
-	struct cairn_err e = { "" };
-	int ret = cairn_config_parse(text, strlen(text), "t.conf", &c, &e);
-
-	if (ret < 0)
-		print_error("unexpected error: %s\n", e.msg);
-	assert_int_equal(ret, 0);
-	assert_non_null(c);
-	return c;
-}
-
-static void expect_err(const char *text, const char *msg)
-{
-	struct cairn_config *c = NULL;
-	struct cairn_err e = { "" };
-	int ret = cairn_config_parse(text, strlen(text), "t.conf", &c, &e);
-
-	if (ret >= 0 || strcmp(e.msg, msg) != 0)
-		print_error("config:\n%s\nwant: %s\ngot:  %s\n", text, msg, e.msg);
-	assert_true(ret < 0);
-	assert_null(c);
-	assert_string_equal(e.msg, msg);
-}
+#define expect_err(text, msg) expect_err_as((text), (msg), 0)
 
 static void test_values(void **state)
 {

@@ -11,37 +11,15 @@
 #include <string.h>
 
 #include "config.h"
+#include "config_test_helpers.h"
 
 #define FP_A "6e4af83e0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5d6e7f80912"
 #define FP_A_UPPER_COLONS \
 	"6E:4A:F8:3E:0B:1C:2D:3E:4F:5A:6B:7C:8D:9E:0F:1A:2B:3C:4D:5E:6F:70:81:92:A3:B4:C5:D6:E7:F8:09:12"
 #define FP_B "0000000000000000000000000000000000000000000000000000000000000abc"
 
-static struct cairn_config *parse_ok(const char *text)
-{
-	struct cairn_config *c = NULL;
-	struct cairn_err e = { "" };
-	int ret = cairn_config_parse(text, strlen(text), "t.conf", &c, &e);
-
-	if (ret < 0)
-		print_error("unexpected error: %s\n", e.msg);
-	assert_int_equal(ret, 0);
-	assert_non_null(c);
-	return c;
-}
-
-static void expect_err(const char *text, const char *msg)
-{
-	struct cairn_config *c = NULL;
-	struct cairn_err e = { "" };
-	int ret = cairn_config_parse(text, strlen(text), "t.conf", &c, &e);
-
-	if (ret >= 0 || strcmp(e.msg, msg) != 0)
-		print_error("config:\n%s\nwant: %s\ngot:  %s\n", text, msg, e.msg);
-	assert_int_equal(ret, -EINVAL);
-	assert_null(c);
-	assert_string_equal(e.msg, msg);
-}
+/* [trust] errors are grammar errors: -EINVAL. */
+#define expect_err(text, msg) expect_err_as((text), (msg), ERR_EINVAL)
 
 static void no_trust_section(void **state)
 {
