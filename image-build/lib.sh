@@ -53,6 +53,19 @@ copy_libs() {
 		done
 }
 
+# install_e2fsprogs DEST: mke2fs (and its mkfs.ext4 name), e2fsck and
+# resize2fs with mke2fs.conf, for cairnd --prepare-data; copy_libs brings
+# their libraries.
+install_e2fsprogs() {
+	dest=$1
+	for p in mke2fs e2fsck resize2fs; do
+		cp /usr/sbin/$p "$dest/usr/sbin/$p"
+	done
+	ln -sf mke2fs "$dest/usr/sbin/mkfs.ext4"
+	mkdir -p "$dest/etc"
+	cp /etc/mke2fs.conf "$dest/etc/mke2fs.conf"
+}
+
 # install_busybox DEST: /usr/bin/busybox (static) plus a symlink per applet
 # where Debian would put it, except names already taken (cairn-init is
 # /sbin/init).  The root is merged-/usr, so bin/ and sbin/ land in usr/.

@@ -1,12 +1,12 @@
 #!/bin/sh
 # image-build/mkimage.sh OUT IMG - build the bootable cairn image from the
 # programs in OUT into IMG (vmlinuz, initramfs.img, root.sqfs, root.verity,
-# roothash, cmdline, data.ext4, disk.img).  Runs inside the Debian 13 build root (make image), so the
+# roothash, cmdline, disk.img).  Runs inside the Debian 13 build root (make image), so the
 # kernel, modules, busybox and libraries are trixie's, never the host's.
 #
 # Sequence: kernel -> initramfs (stage 1) -> squashfs root (stage 2) ->
-# dm-verity hash tree and root hash -> kernel command line -> data
-# filesystem -> GPT disk.  Everything is built under IMG/.tmp and
+# dm-verity hash tree and root hash -> kernel command line -> GPT disk
+# (cairn-data left blank: cairnd --prepare-data formats it on first boot).  Everything is built under IMG/.tmp and
 # renamed into place at the end, so a failed build leaves the old image.
 #
 # Environment: SOURCE_DATE_EPOCH (fixed timestamps, default 1),
@@ -25,7 +25,7 @@ HERE=$(dirname "$0")
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1}
 DEMO_CONF=${CAIRN_DEMO_CONF:-config/demo.conf}
 ROOT_MIB=${ROOT_MIB:-256}   # one slot: room for a much larger root later
-DATA_MIB=${DATA_MIB:-256}   # /var; grown to the disk's end on first boot (A/B issue)
+DATA_MIB=${DATA_MIB:-256}   # /var; grown to the disk's end on first boot
 # sha256 tree of 4 KiB blocks: 32 bytes per block, 1/128 of the root, plus
 # the upper levels and the superblock.
 VERITY_MIB=${VERITY_MIB:-$(( (ROOT_MIB + 127) / 128 + 1 ))}
@@ -145,6 +145,9 @@ cp "$OUT/cairnd" "$R/usr/sbin/cairnd"
 cp "$OUT/cairnctl" "$R/usr/bin/cairnctl"
 # The time service for [host] ntp (trixie's busybox has no ntpd applet).
 cp /usr/sbin/chronyd "$R/usr/sbin/chronyd"
+# cairnd --prepare-data formats and grows /var (before busybox, whose
+# applets of the same names must not take their place).
+install_e2fsprogs "$R"
 install_busybox "$R"
 cp "$DEMO_CONF" "$R/etc/cairn/demo.conf"
 sign_demo "$R"
@@ -182,25 +185,24 @@ echo "$ROOTHASH" >"$TMP/roothash"
 # console needs (the A/B work puts the same words in the loader entries).
 echo "cairn.slot=a cairn.roothash=$ROOTHASH" >"$TMP/cmdline"
 
-# --- data: an empty ext4 for /var ---------------------------------------------
-E2FSPROGS_FAKE_TIME=$SOURCE_DATE_EPOCH mkfs.ext4 -q -F -L cairn-data \
-	-U "$(uuid_for cairn-data-fs)" -E "hash_seed=$(uuid_for cairn-data-hash),root_owner=0:0" \
-	"$TMP/data.ext4" "${DATA_MIB}M"
-
 # --- disk: GPT, partitions found by label ---------------------------------------
+# cairn-data is left blank (mkdisk's zeroes, no signature for libblkid to
+# find): the first boot grows it to the end of the real disk, then
+# formats it, so the file system is made for the size it will have.
 # The A/B issue adds: ESP (GPT_ESP), cairn-root-b, cairn-verity-b before
 # cairn-data.
 cat >"$TMP/layout" <<EOF
 cairn-root-a $GPT_ROOT_X86_64 $ROOT_MIB $TMP/root.sqfs
 cairn-verity-a $GPT_ROOT_VERITY_X86_64 $VERITY_MIB $TMP/root.verity
-cairn-data $GPT_VAR $DATA_MIB $TMP/data.ext4
+cairn-data $GPT_VAR $DATA_MIB -
 EOF
 mkdisk "$TMP/disk.img" "$TMP/layout"
 
 # --- publish: rename each artifact into place ---------------------------------
-for f in vmlinuz initramfs.img root.sqfs root.verity roothash data.ext4 disk.img cmdline; do
+for f in vmlinuz initramfs.img root.sqfs root.verity roothash disk.img cmdline; do
 	mv -f "$TMP/$f" "$IMG/$f"
 done
+rm -f "$IMG/data.ext4" # made by older builds; the data partition is now blank
 
 size() { du -h --apparent-size "$1" | cut -f1; }
 say "kernel $KVER"
@@ -209,4 +211,4 @@ say "  $IMG/initramfs.img  $(size "$IMG/initramfs.img")  (modules: $INITRD_MODUL
 say "  $IMG/root.sqfs      $(size "$IMG/root.sqfs")  sha256 $(sha256sum "$IMG/root.sqfs" | cut -c1-16)"
 say "  $IMG/root.verity    $(size "$IMG/root.verity")  root hash $ROOTHASH"
 say "  $IMG/cmdline        $(cat "$IMG/cmdline")"
-say "  $IMG/disk.img       $(size "$IMG/disk.img") (sparse, $(du -h "$IMG/disk.img" | cut -f1) used): cairn-root-a ${ROOT_MIB}M, cairn-verity-a ${VERITY_MIB}M, cairn-data ${DATA_MIB}M"
+say "  $IMG/disk.img       $(size "$IMG/disk.img") (sparse, $(du -h "$IMG/disk.img" | cut -f1) used): cairn-root-a ${ROOT_MIB}M, cairn-verity-a ${VERITY_MIB}M, cairn-data ${DATA_MIB}M (blank)"

@@ -8,8 +8,18 @@ set -eu
 [ $# = 2 ] || { echo "usage: putconf.sh DISK FILE" >&2; exit 100; }
 disk=$1 file=$2
 HERE=$(dirname "$0")
-off=$("$HERE/gpt.py" "$disk" cairn-data | cut -d' ' -f1) ||
+part=$("$HERE/gpt.py" "$disk" cairn-data) ||
 	{ echo "putconf: $disk has no cairn-data partition" >&2; exit 1; }
+off=${part% *} size=${part#* }
+# A fresh image's data partition is blank (the guest formats it on first
+# boot): format it here as cairnd --prepare-data would, when libblkid
+# finds no signature there at all (blkid -p exits 2 for "nothing").
+rc=0
+blkid -p -O "$off" -S "$size" "$disk" >/dev/null 2>&1 || rc=$?
+if [ "$rc" = 2 ]; then
+	mkfs.ext4 -q -F -L cairn-data -E "offset=$off" "$disk" "$((size / 1024))k" ||
+		{ echo "putconf: cannot format cairn-data in $disk" >&2; exit 1; }
+fi
 cmds=$(mktemp)
 trap 'rm -f "$cmds"' EXIT
 {

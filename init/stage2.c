@@ -4,8 +4,9 @@
  *      waits in the queue instead of being lost
  *   2. /proc /sys /dev if missing, /run, /tmp, /dev/pts, /dev/shm,
  *      cgroup2 on /sys/fs/cgroup (unified only)
- *   3. /var from the partition labelled cairn-data (ext4); a tmpfs if
- *      there is none, so the host still comes up
+ *   3. /var from the partition labelled cairn-data (ext4), first made
+ *      ready by `cairnd --prepare-data` (grown, formatted if blank); a
+ *      tmpfs if there is none, so the host still comes up
  *   4. /run/cairn, /run/cairn/pids, /var/log/cairn, /var/lib/cairn
  *   5. hostname, loopback, stage 2 modules, fd limit
  *   6. supervise (loop.c): cairnd, reaping, init socket, shutdown
@@ -17,11 +18,14 @@
 #include "stages.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <linux/magic.h>
 #include <stdlib.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cmdline.h"
@@ -37,6 +41,7 @@
 
 #define DATA_LABEL    "cairn-data"
 #define DATA_WAIT_MS  5000
+#define PREPARE_WAIT_MS 120000 /* mkfs of a large disk under emulation */
 #define NOFILE_WANTED 65536 /* the fd store alone may hold 4096 */
 
 #ifndef CGROUP2_SUPER_MAGIC
@@ -67,13 +72,65 @@ static void mount_base(void)
 	}
 }
 
-static void mount_var(void)
+/* cairnd --prepare-data grows cairn-data to the end of the disk and gives
+ * a blank one its ext4 (first boot), or grows an ext4 that no longer
+ * fills it.  Bounded: a stuck tool costs a boot two minutes, never the
+ * boot; its lines go to the console. */
+static int prepare_data(const char *cairnd)
+{
+	int64_t deadline = now_ms() + PREPARE_WAIT_MS;
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return say_err(-errno, "fork for %s --prepare-data", cairnd);
+	if (pid == 0) {
+		signals_reset_child();
+		setsid();
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (null >= 0)
+			dup2(null, 0);
+		char *const argv[] = { (char *)cairnd, "--prepare-data", NULL };
+		execv(argv[0], argv);
+		say_err(-errno, "exec %s", argv[0]);
+		_exit(127);
+	}
+	for (;;) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+		if (r == pid)
+			break;
+		if (r < 0 && errno != EINTR)
+			return say_err(-errno, "waiting for %s --prepare-data", cairnd);
+		if (now_ms() >= deadline) {
+			say("%s --prepare-data still running after %d s: killed", cairnd,
+			    PREPARE_WAIT_MS / 1000);
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);
+			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+				;
+			return -ETIMEDOUT;
+		}
+		sleep_ms(100);
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (WIFEXITED(status))
+		say("%s --prepare-data exited with status %d", cairnd, WEXITSTATUS(status));
+	else
+		say("%s --prepare-data killed by signal %d", cairnd, WTERMSIG(status));
+	return -EIO;
+}
+
+static void mount_var(const struct init_opts *o)
 {
 	char dev[128];
 	const struct mount_spec fallback = { "tmpfs", "/var", "tmpfs", MS_NOSUID | MS_NODEV,
 					     "mode=0755", 0 };
 	int r = partition_wait(DATA_LABEL, DATA_WAIT_MS, dev, sizeof(dev));
 	if (r == 0) {
+		/* Its failure is reported; the mount is tried all the same, an
+		 * ext4 that could not be grown is still worth mounting. */
+		prepare_data(o->cairnd);
 		const struct mount_spec var = { dev, "/var", "ext4", MS_NOSUID | MS_NODEV, NULL, 0 };
 		if (mount_one(&var) == 0) {
 			say("mounted %s (%s) on /var", dev, DATA_LABEL);
@@ -143,7 +200,7 @@ _Noreturn void stage2_run(struct init_opts *o)
 	/* 2, 3, 4 */
 	mount_base();
 	if (!o->container)
-		mount_var();
+		mount_var(o);
 	make_dirs();
 
 	/* 5 */

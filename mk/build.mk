@@ -14,7 +14,7 @@ LDFLAGS  := -pie -Wl,-z,relro,-z,now
 SANFLAGS := -std=c17 -O1 -g -D_GNU_SOURCE $(WARN) -fno-omit-frame-pointer \
             -fsanitize=address,undefined -fno-sanitize-recover=undefined -Ilib -Isupervisor -Isupervisor/workload -Isupervisor/api -Isupervisor/net -Isupervisor/storage -Icli
 
-SUP_LIBS := -linih -lcjson -lllhttp -lmbedtls -lmbedx509 -lmbedcrypto -lblkid -lmnl
+SUP_LIBS := -linih -lcjson -lllhttp -lmbedtls -lmbedx509 -lmbedcrypto -lblkid -lfdisk -lmnl
 CLI_LIBS := -linih -lcjson -lllhttp -lmbedtls -lmbedx509 -lmbedcrypto
 
 LIB_SRCS  := $(wildcard lib/*.c)

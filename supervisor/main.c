@@ -27,6 +27,7 @@
 
 #include "api.h"
 #include "configstore.h"
+#include "datapart.h"
 #include "loop.h"
 #include "net.h"
 #include "pool.h"
@@ -76,7 +77,11 @@ static void usage(FILE *f)
 		"                  (default " API_TRUST_DIR_DEFAULT ")\n"
 		"  --resolv-conf FILE  where [interface] dns and DHCP name servers go\n"
 		"                  (default " NET_RESOLV_CONF_DEFAULT "; fragments in RUN/resolv.d)\n"
-		"  --pools-dir DIR where [pool] sections are mounted (default " POOLS_DIR_DEFAULT ")\n");
+		"  --pools-dir DIR where [pool] sections are mounted (default " POOLS_DIR_DEFAULT ")\n"
+		"\n"
+		"cairnd --prepare-data [--label LABEL]\n"
+		"  grow the data partition (default cairn-data) to the end of its disk,\n"
+		"  format it ext4 if blank, then exit (cairn-init runs this before /var)\n");
 }
 
 static void say_ready(void)
@@ -237,6 +242,10 @@ int main(int argc, char **argv)
 	sigset_t mask;
 	int c, sfd, ret;
 
+	/* A separate mode, run by cairn-init before /var is mounted: it
+	 * prepares the data partition and exits, nothing else starts. */
+	if (argc > 1 && strcmp(argv[1], "--prepare-data") == 0)
+		return datapart_main(argc - 1, argv + 1);
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': so.config_path = optarg; break;

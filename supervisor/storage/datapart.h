@@ -3,11 +3,13 @@
  * Run by cairn-init before it mounts /var, as a separate mode of cairnd
  * that exits before any supervision starts.  In order:
  *   1. find the partition by its GPT label (libblkid, PARTLABEL=)
- *   2. if it is the disk's last partition and the disk has room after it,
+ *   2. probe it (libblkid): anything but blank or ext4 is left alone,
+ *      not even grown
+ *   3. if it is the disk's last partition and the disk has room after it,
  *      grow it to the end (libfdisk; the backup GPT moves to the real end
  *      of an enlarged disk) and tell the kernel the new size (BLKPG)
- *   3. probe it (libblkid): blank -> mkfs.ext4; an ext4 smaller than the
- *      partition -> e2fsck -f -p, resize2fs; anything else is left alone
+ *   4. blank -> mkfs.ext4; an ext4 smaller than the partition ->
+ *      e2fsck -f -p, resize2fs
  * Each step prints one line, "cairnd: data: ...", on stderr (the console). */
 #ifndef CAIRN_DATAPART_H
 #define CAIRN_DATAPART_H
