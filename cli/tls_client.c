@@ -27,18 +27,6 @@
 #include "crypto.h"
 #include "sign.h"
 
-static const int suites[] = {
-	MBEDTLS_TLS1_3_AES_128_GCM_SHA256,
-	MBEDTLS_TLS1_3_AES_256_GCM_SHA384,
-	MBEDTLS_TLS1_3_CHACHA20_POLY1305_SHA256,
-	MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-	MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-	MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-	MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-	MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-	MBEDTLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
-	0
-};
 
 struct ctl_tls {
 	int fd;
@@ -171,7 +159,7 @@ int ctl_tls_connect(struct ctl_tls **out, const struct ctl_remote *r, unsigned t
 	}
 	mbedtls_ssl_conf_min_tls_version(&t->conf, MBEDTLS_SSL_VERSION_TLS1_2);
 	mbedtls_ssl_conf_max_tls_version(&t->conf, MBEDTLS_SSL_VERSION_TLS1_3);
-	mbedtls_ssl_conf_ciphersuites(&t->conf, suites);
+	mbedtls_ssl_conf_ciphersuites(&t->conf, cairn_tls_suites);
 	mbedtls_ssl_conf_rng(&t->conf, cairn_rng_random, &t->rng.drbg);
 	/* Pinning replaces the chain check; see the top of this file. */
 	mbedtls_ssl_conf_authmode(&t->conf, MBEDTLS_SSL_VERIFY_NONE);

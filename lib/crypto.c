@@ -1,5 +1,6 @@
-/* crypto.c - process-wide PSA initialisation and the random generator
- * that key generation, signing and certificates draw from. */
+/* crypto.c - process-wide PSA initialisation, the random generator that
+ * key generation, signing and certificates draw from, and the TLS suites
+ * the API's server and client share. */
 #include "crypto.h"
 
 #include <errno.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include <mbedtls/error.h>
+#include <mbedtls/ssl_ciphersuites.h>
 #include <psa/crypto.h>
 
 static pthread_once_t psa_once = PTHREAD_ONCE_INIT;
@@ -65,3 +67,16 @@ const char *cairn_mbedtls_strerror(int ret, char *buf, size_t size)
 	snprintf(buf, size, "%s (-0x%04x)", text, (unsigned)(ret < 0 ? -ret : ret));
 	return buf;
 }
+
+const int cairn_tls_suites[] = {
+	MBEDTLS_TLS1_3_AES_128_GCM_SHA256,
+	MBEDTLS_TLS1_3_AES_256_GCM_SHA384,
+	MBEDTLS_TLS1_3_CHACHA20_POLY1305_SHA256,
+	MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+	MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+	MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+	MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+	MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+	MBEDTLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+	0
+};

@@ -26,6 +26,11 @@ int cairn_rng_open(struct cairn_rng *rng, struct cairn_err *e);
 void cairn_rng_close(struct cairn_rng *rng);
 #define cairn_rng_random mbedtls_ctr_drbg_random
 
+/* The TLS suites both ends of the API allow: ECDHE with AES-GCM or
+ * ChaCha20-Poly1305 (TLS 1.2) and the TLS 1.3 AEAD suites; 0-terminated,
+ * as mbedtls_ssl_conf_ciphersuites() wants. */
+extern const int cairn_tls_suites[];
+
 /* "text (-0xNNNN)" for an mbedtls error code, into buf. */
 const char *cairn_mbedtls_strerror(int ret, char *buf, size_t size);
 

@@ -44,19 +44,6 @@
 #define PAUSED_POLL_MS 100       /* re-check the bounds while not accepting */
 #define ACCEPT_BATCH   32
 
-/* ECDHE + AEAD only; the TLS 1.3 suites are all AEAD. */
-static const int suites[] = {
-	MBEDTLS_TLS1_3_AES_128_GCM_SHA256,
-	MBEDTLS_TLS1_3_AES_256_GCM_SHA384,
-	MBEDTLS_TLS1_3_CHACHA20_POLY1305_SHA256,
-	MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-	MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-	MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-	MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-	MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-	MBEDTLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
-	0
-};
 
 /* Who may connect.  Immutable once built; shared by reference count. */
 struct trust {
@@ -879,7 +866,7 @@ static int setup_conf(struct api_tls *t, struct cairn_err *e)
 				     cairn_mbedtls_strerror(r, msg, sizeof(msg)));
 	mbedtls_ssl_conf_min_tls_version(&t->conf, MBEDTLS_SSL_VERSION_TLS1_2);
 	mbedtls_ssl_conf_max_tls_version(&t->conf, MBEDTLS_SSL_VERSION_TLS1_3);
-	mbedtls_ssl_conf_ciphersuites(&t->conf, suites);
+	mbedtls_ssl_conf_ciphersuites(&t->conf, cairn_tls_suites);
 	mbedtls_ssl_conf_rng(&t->conf, cairn_rng_random, &t->rng.drbg);
 	/* mbedtls' server default asks for no certificate. */
 	mbedtls_ssl_conf_authmode(&t->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
