@@ -9,18 +9,23 @@
 # (cairn-data left blank: cairnd --prepare-data formats it on first boot).  Everything is built under IMG/.tmp and
 # renamed into place at the end, so a failed build leaves the old image.
 #
+# The ESP (image-build/esp.sh) is the first partition: systemd-boot and
+# slot a's kernel, initramfs and loader entry, for a boot through firmware.
+#
 # Environment: SOURCE_DATE_EPOCH (fixed timestamps, default 1),
 # CAIRN_DEMO_CONF (default config/demo.conf), ROOT_MIB, DATA_MIB,
 # SIGNING_KEY (the signer of the demo config, whose .pub the image trusts;
 # default build/keys/dev-signer.key, made if missing: a DEVELOPMENT key),
 # SIGNING_PUB (default: SIGNING_KEY with .pub for .key, or derived),
-# VERITY_MIB (the hash partition; default fits a full ROOT_MIB root).
+# VERITY_MIB (the hash partition; default fits a full ROOT_MIB root),
+# ESP_MIB (default 64).
 set -eu
 [ $# = 2 ] || { echo "usage: mkimage.sh OUT IMG" >&2; exit 100; }
 OUT=$1 IMG=$2
 HERE=$(dirname "$0")
 . "$HERE/lib.sh"
 . "$HERE/disk.sh"
+. "$HERE/esp.sh"
 
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1}
 DEMO_CONF=${CAIRN_DEMO_CONF:-config/demo.conf}
@@ -189,9 +194,13 @@ echo "cairn.slot=a cairn.roothash=$ROOTHASH" >"$TMP/cmdline"
 # cairn-data is left blank (mkdisk's zeroes, no signature for libblkid to
 # find): the first boot grows it to the end of the real disk, then
 # formats it, so the file system is made for the size it will have.
-# The A/B issue adds: ESP (GPT_ESP), cairn-root-b, cairn-verity-b before
-# cairn-data.
+# The ESP comes first: systemd-boot and slot a's loader entry, whose
+# options are the direct boot's words (console, panic) plus IMG/cmdline.
+# The A/B issue adds: cairn-root-b, cairn-verity-b before cairn-data.
+mkesp "$TMP/esp.img" "$TMP/vmlinuz" "$TMP/initramfs.img" \
+	"console=ttyS0 panic=-1 $(cat "$TMP/cmdline")"
 cat >"$TMP/layout" <<EOF
+ESP $GPT_ESP $ESP_MIB $TMP/esp.img
 cairn-root-a $GPT_ROOT_X86_64 $ROOT_MIB $TMP/root.sqfs
 cairn-verity-a $GPT_ROOT_VERITY_X86_64 $VERITY_MIB $TMP/root.verity
 cairn-data $GPT_VAR $DATA_MIB -
@@ -211,4 +220,4 @@ say "  $IMG/initramfs.img  $(size "$IMG/initramfs.img")  (modules: $INITRD_MODUL
 say "  $IMG/root.sqfs      $(size "$IMG/root.sqfs")  sha256 $(sha256sum "$IMG/root.sqfs" | cut -c1-16)"
 say "  $IMG/root.verity    $(size "$IMG/root.verity")  root hash $ROOTHASH"
 say "  $IMG/cmdline        $(cat "$IMG/cmdline")"
-say "  $IMG/disk.img       $(size "$IMG/disk.img") (sparse, $(du -h "$IMG/disk.img" | cut -f1) used): cairn-root-a ${ROOT_MIB}M, cairn-verity-a ${VERITY_MIB}M, cairn-data ${DATA_MIB}M (blank)"
+say "  $IMG/disk.img       $(size "$IMG/disk.img") (sparse, $(du -h "$IMG/disk.img" | cut -f1) used): ESP ${ESP_MIB}M, cairn-root-a ${ROOT_MIB}M, cairn-verity-a ${VERITY_MIB}M, cairn-data ${DATA_MIB}M (blank)"

@@ -84,17 +84,29 @@ image_cmdline() {
 # boot [APPEND...]: start QEMU (plus the words of QEMU_EXTRA, e.g. a disk) in the background (TCG; CAIRN_KVM=1 for KVM)
 # with the image's command line, or BOOT_CMDLINE instead when it is set,
 # plus APPEND.  -no-reboot: a guest reboot or panic ends QEMU, so a test
-# cannot loop.
+# cannot loop.  BOOT_UEFI=1: boot the disk through OVMF and the ESP's
+# systemd-boot and loader entry instead of -kernel/-initrd/-append (APPEND
+# and BOOT_CMDLINE then do not apply); the firmware's variables are a copy
+# per test in the work dir.
+OVMF_DIR=${OVMF_DIR:-/usr/share/OVMF}
 boot() {
 	accel=tcg,thread=single  # MTTCG + kernel text patching: rare int3 oopses
 	if [ "${CAIRN_KVM:-0}" = 1 ] && [ -w /dev/kvm ]; then accel=kvm; fi
 	: >"$CONSOLE"
 	rm -f "$SHELL_PIPE.in" "$SHELL_PIPE.out"
 	mkfifo "$SHELL_PIPE.in" "$SHELL_PIPE.out"
+	if [ "${BOOT_UEFI:-0}" = 1 ]; then
+		[ -f "$OVMF_DIR/OVMF_CODE_4M.fd" ] || fail "$OVMF_DIR/OVMF_CODE_4M.fd missing (ovmf)"
+		[ -f "$W/ovmf-vars.fd" ] || cp "$OVMF_DIR/OVMF_VARS_4M.fd" "$W/ovmf-vars.fd"
+		set -- -drive "if=pflash,format=raw,readonly=on,file=$OVMF_DIR/OVMF_CODE_4M.fd" \
+			-drive "if=pflash,format=raw,file=$W/ovmf-vars.fd"
+	else
+		set -- -kernel "$IMG/vmlinuz" -initrd "$IMG/initramfs.img" \
+			-append "console=ttyS0 panic=-1 printk.time=1 ${BOOT_CMDLINE-$(image_cmdline)} $*"
+	fi
 	qemu-system-x86_64 -display none -monitor none -no-reboot \
 		-machine q35 -accel "$accel" -cpu max -m 1G -smp 2 \
-		-kernel "$IMG/vmlinuz" -initrd "$IMG/initramfs.img" \
-		-append "console=ttyS0 panic=-1 printk.time=1 ${BOOT_CMDLINE-$(image_cmdline)} $*" \
+		"$@" \
 		-drive "file=$W/disk.img,format=raw,if=virtio" \
 		-netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$API_PORT-:8443,hostfwd=tcp:127.0.0.1:$HTTP_PORT-:8080" \
 		-device virtio-net-pci,netdev=n0,romfile= \

@@ -26,10 +26,17 @@ refused() {
 	stop_qemu
 }
 
+# The kernel's names of the root and tree partitions: vdaN, N their place in
+# the GPT (the layout may grow partitions in front of them).
+partnum() { python3 "$GPT" "$IMG/disk.img" | awk -v l="$1" '$1 == l { print NR }'; }
+ROOTDEV=vda$(partnum cairn-root-a)
+TREEDEV=vda$(partnum cairn-verity-a)
+[ "$ROOTDEV" != vda ] && [ "$TREEDEV" != vda ] || fail "no cairn-root-a / cairn-verity-a in $IMG/disk.img"
+
 log "a. verified boot"
 boot
 wait_ready
-grep -q "dm-verity: /dev/vda1 matches cairn.roothash=$(echo "$hash" | cut -c1-16)" \
+grep -q "dm-verity: /dev/$ROOTDEV matches cairn.roothash=$(echo "$hash" | cut -c1-16)" \
 	"$CONSOLE" || fail "no dm-verity line on the console"
 wait_shell 60
 root=$(gsh "awk '\$2 == \"/\" { print \$1, \$3 }' /proc/mounts") || fail "reading /proc/mounts"
@@ -37,7 +44,7 @@ root=$(gsh "awk '\$2 == \"/\" { print \$1, \$3 }' /proc/mounts") || fail "readin
 name=$(gsh 'cat /sys/block/dm-0/dm/name') || fail "no /sys/block/dm-0/dm/name"
 [ "$name" = cairn-root ] || fail "dm-0 is \"$name\", not cairn-root"
 slaves=$(gsh 'ls /sys/block/dm-0/slaves | tr "\n" " "') || fail "no dm-0 slaves"
-[ "$slaves" = "vda1 vda2 " ] || fail "dm-0 sits on \"$slaves\", not vda1 (root) + vda2 (tree)"
+[ "$slaves" = "$ROOTDEV $TREEDEV " ] || fail "dm-0 sits on \"$slaves\", not $ROOTDEV (root) + $TREEDEV (tree)"
 log "root is /dev/dm-0 squashfs, dm device cairn-root on $slaves"
 stop_qemu
 
@@ -55,7 +62,7 @@ log "d. no cairn.roothash, cairn.insecure"
 BOOT_CMDLINE="$base cairn.insecure" boot
 wait_ready
 grep -q 'WARNING: cairn.insecure' "$CONSOLE" || fail "no insecure warning"
-grep -q 'mounted /dev/vda1 read-only' "$CONSOLE" || fail "the raw root was not mounted"
+grep -q "mounted /dev/$ROOTDEV read-only" "$CONSOLE" || fail "the raw root was not mounted"
 grep 'WARNING' "$CONSOLE" | tr -d '\r' | head -5
 stop_qemu
 
