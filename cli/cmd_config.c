@@ -6,6 +6,7 @@
  * missing ones stop, the rest is untouched.  The canonical text is the
  * one cairnd's reconcile compares (lib/config.c), so the two agree. */
 #include "cmd_config.h"
+#include "msg.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -17,8 +18,6 @@
 
 #include "strv.h"
 
-#define EXIT_FAIL  1
-#define EXIT_USAGE 2
 
 /* The key names whose lines differ between two canonical texts (same
  * keys, same order: lib/config.c writes every key, defaults included). */

@@ -4,6 +4,7 @@
  *
  * Exit codes as everywhere in cairnctl: 0 done, 1 failed, 2 bad usage. */
 #include "cmd_keys.h"
+#include "msg.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -16,25 +17,10 @@
 #include "err.h"
 #include "sign.h"
 
-#define EXIT_FAIL  1
-#define EXIT_USAGE 2
 
 #define KEYGEN_PREFIX_DEFAULT "cairn-signer"
 #define CERT_DAYS_DEFAULT     825
 #define CERT_CN_DEFAULT       "cairn-operator"
-
-static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int usage(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("cairnctl: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\n(see cairnctl help)\n", stderr);
-	return EXIT_USAGE;
-}
 
 /* The messages from lib/ already say which file and why. */
 static int failed(const struct cairn_err *e)
@@ -63,7 +49,7 @@ static int parse(const char *what, int nargs, char **args, const struct opt *opt
 
 		if (a[0] != '-' || !a[1]) {
 			if (nops == max_ops) {
-				usage("%s: unexpected argument \"%s\"", what, a);
+				ctl_usage_error("%s: unexpected argument \"%s\"", what, a);
 				return -1;
 			}
 			operand[nops++] = a;
@@ -75,7 +61,7 @@ static int parse(const char *what, int nargs, char **args, const struct opt *opt
 				break;
 		}
 		if (!o->name) {
-			usage("%s: unknown option %s", what, a);
+			ctl_usage_error("%s: unknown option %s", what, a);
 			return -1;
 		}
 		if (a[n] == '=') {
@@ -83,11 +69,11 @@ static int parse(const char *what, int nargs, char **args, const struct opt *opt
 		} else if (i + 1 < nargs) {
 			*o->value = args[++i];
 		} else {
-			usage("%s: %s needs a value", what, o->name);
+			ctl_usage_error("%s: %s needs a value", what, o->name);
 			return -1;
 		}
 		if (!**o->value) {
-			usage("%s: %s needs a value", what, o->name);
+			ctl_usage_error("%s: %s needs a value", what, o->name);
 			return -1;
 		}
 	}
@@ -98,7 +84,7 @@ static int parse(const char *what, int nargs, char **args, const struct opt *opt
 static int with_suffix(char *out, size_t size, const char *prefix, const char *suffix)
 {
 	if ((size_t)snprintf(out, size, "%s%s", prefix, suffix) >= size)
-		return usage("%s: path too long", prefix);
+		return ctl_usage_error("%s: path too long", prefix);
 	return 0;
 }
 
@@ -130,7 +116,7 @@ static int cmd_sign(int nargs, char **args)
 	if (parse("sign", nargs, args, opts, &file, 1) < 0)
 		return EXIT_USAGE;
 	if (!key || !file)
-		return usage("sign: usage: cairnctl sign --key KEY FILE");
+		return ctl_usage_error("sign: usage: cairnctl sign --key KEY FILE");
 	if (cairn_sign_file(key, file, &e) < 0)
 		return failed(&e);
 	printf("%s.sig: signed with %s\n", file, key);
@@ -147,7 +133,7 @@ static int cmd_verify(int nargs, char **args)
 	if (parse("verify", nargs, args, opts, &file, 1) < 0)
 		return EXIT_USAGE;
 	if (!trust || !file)
-		return usage("verify: usage: cairnctl verify --trust DIR FILE");
+		return ctl_usage_error("verify: usage: cairnctl verify --trust DIR FILE");
 	if (cairn_verify_file(file, trust, signer, sizeof(signer), &e) < 0)
 		return failed(&e);
 	printf("%s: signature ok (signer %s)\n", file, signer);
@@ -167,7 +153,7 @@ static int cmd_cert_create(int nargs, char **args)
 	if (parse("cert create", nargs, args, opts, NULL, 0) < 0)
 		return EXIT_USAGE;
 	if (!prefix)
-		return usage("cert create: usage: cairnctl cert create --out PREFIX "
+		return ctl_usage_error("cert create: usage: cairnctl cert create --out PREFIX "
 			     "[--cn NAME] [--days N]");
 	if (days_s) {
 		char *end;
@@ -175,7 +161,7 @@ static int cmd_cert_create(int nargs, char **args)
 		errno = 0;
 		days = strtoul(days_s, &end, 10);
 		if (*end || errno || days_s[0] == '-' || days < 1 || days > CAIRN_CERT_DAYS_MAX)
-			return usage("cert create: --days wants 1 to %d, not \"%s\"",
+			return ctl_usage_error("cert create: --days wants 1 to %d, not \"%s\"",
 				     CAIRN_CERT_DAYS_MAX, days_s);
 	}
 	if (with_suffix(key, sizeof(key), prefix, ".key") ||
@@ -199,13 +185,13 @@ static int cmd_cert(int nargs, char **args)
 		return cmd_cert_create(nargs - 1, args + 1);
 	if (nargs >= 1 && !strcmp(args[0], "fingerprint")) {
 		if (nargs != 2 || args[1][0] == '-')
-			return usage("cert fingerprint: usage: cairnctl cert fingerprint CERT");
+			return ctl_usage_error("cert fingerprint: usage: cairnctl cert fingerprint CERT");
 		if (cairn_cert_fingerprint(args[1], fp, &e) < 0)
 			return failed(&e);
 		printf("%s\n", fp);
 		return 0;
 	}
-	return usage("cert: usage: cairnctl cert create --out PREFIX [--cn NAME] [--days N]"
+	return ctl_usage_error("cert: usage: cairnctl cert create --out PREFIX [--cn NAME] [--days N]"
 		     " | cairnctl cert fingerprint CERT");
 }
 
@@ -219,5 +205,5 @@ int ctl_keys_command(const char *cmd, int nargs, char **args)
 		return cmd_verify(nargs, args);
 	if (!strcmp(cmd, "cert"))
 		return cmd_cert(nargs, args);
-	return usage("unknown command \"%s\"", cmd);
+	return ctl_usage_error("unknown command \"%s\"", cmd);
 }

@@ -2,6 +2,7 @@
  * show the one in force.  The files are read and sent as they are;
  * checking the signature is cairnd's job (and `cairnctl verify`'s). */
 #include "cmd_remote.h"
+#include "msg.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -15,29 +16,8 @@
 #include "duration.h"
 #include "fileio.h"
 
-#define EXIT_FAIL  1
-#define EXIT_USAGE 2
 #define PUSH_CONF_MAX (1024 * 1024 - 4096)   /* the API takes 1 MiB bodies */
 #define PUSH_SIG_MAX  4096
-
-static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("cairnctl: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return EXIT_FAIL;
-}
-
-static int usage(const char *u)
-{
-	fprintf(stderr, "cairnctl: usage: cairnctl %s\n(see cairnctl help)\n", u);
-	return EXIT_USAGE;
-}
 
 /* One request; failures printed.  0 with r filled on a 2xx answer. */
 static int call(const struct ctl_target *t, const char *what, const char *method,
@@ -49,10 +29,10 @@ static int call(const struct ctl_target *t, const char *what, const char *method
 
 	if (ret < 0) {
 		ctl_response_free(r);
-		return fail("%s: %s", what, e.msg);
+		return ctl_fail("%s: %s", what, e.msg);
 	}
 	if (r->status < 200 || r->status >= 300) {
-		fail("%s: %s", what, ctl_error_text(r, msg, sizeof(msg)));
+		ctl_fail("%s: %s", what, ctl_error_text(r, msg, sizeof(msg)));
 		ctl_response_free(r);
 		return EXIT_FAIL;
 	}
@@ -96,34 +76,34 @@ int ctl_push_command(const struct ctl_target *t, bool json, int nargs, char **ar
 	for (i = 0; i < nargs; i++) {
 		if (!strcmp(args[i], "--try")) {
 			if (++i == nargs)
-				return usage("push FILE [--try DURATION]");
+				return ctl_usage_error("usage: cairnctl push FILE [--try DURATION]");
 			try = args[i];
 		} else if (!strncmp(args[i], "--try=", 6)) {
 			try = args[i] + 6;
 		} else if (args[i][0] == '-' && args[i][1]) {
-			return usage("push FILE [--try DURATION]");
+			return ctl_usage_error("usage: cairnctl push FILE [--try DURATION]");
 		} else if (file) {
-			return usage("push FILE [--try DURATION]");
+			return ctl_usage_error("usage: cairnctl push FILE [--try DURATION]");
 		} else {
 			file = args[i];
 		}
 	}
 	if (!file)
-		return usage("push FILE [--try DURATION]");
+		return ctl_usage_error("usage: cairnctl push FILE [--try DURATION]");
 	if (try && (cairn_duration_parse(try, &try_ms) < 0 || try_ms < 1000))
-		return fail("push: --try wants %s, at least 1s", CAIRN_DURATION_FORMS);
+		return ctl_fail("push: --try wants %s, at least 1s", CAIRN_DURATION_FORMS);
 	snprintf(sigpath, sizeof(sigpath), "%s.sig", file);
 	if (cairn_read_file(file, PUSH_CONF_MAX, &conf, &clen, &e) < 0 ||
 	    cairn_read_file(sigpath, PUSH_SIG_MAX, &sig, &slen, &e) < 0) {
 		free(conf);
-		return fail("push: %s%s", e.msg, sig ? "" : " (sign it with `cairnctl sign`)");
+		return ctl_fail("push: %s%s", e.msg, sig ? "" : " (sign it with `cairnctl sign`)");
 	}
 	if (memchr(conf, 0, clen)) {
-		ret = fail("push: %s: a configuration is text, this has NUL bytes", file);
+		ret = ctl_fail("push: %s: a configuration is text, this has NUL bytes", file);
 		goto out;
 	}
 	if (mbedtls_base64_encode(b64, sizeof(b64), &blen, (unsigned char *)sig, slen) != 0) {
-		ret = fail("push: %s: too large for a signature", sigpath);
+		ret = ctl_fail("push: %s: too large for a signature", sigpath);
 		goto out;
 	}
 	o = cJSON_CreateObject();
@@ -131,13 +111,13 @@ int ctl_push_command(const struct ctl_target *t, bool json, int nargs, char **ar
 	    !cJSON_AddStringToObject(o, "signature", (char *)b64) ||
 	    (try && !cJSON_AddNumberToObject(o, "try", (try_ms + 999) / 1000))) {
 		cJSON_Delete(o);
-		ret = fail("out of memory");
+		ret = ctl_fail("out of memory");
 		goto out;
 	}
 	body = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	if (!body) {
-		ret = fail("out of memory");
+		ret = ctl_fail("out of memory");
 		goto out;
 	}
 	if (!json)
@@ -160,7 +140,7 @@ int ctl_config_confirm(const struct ctl_target *t, bool json, int nargs, char **
 	int ret;
 
 	if (nargs)
-		return usage("config confirm");
+		return ctl_usage_error("usage: cairnctl config confirm");
 	ret = call(t, "config confirm", "POST", "/1.0/config/confirm", NULL, &r);
 	if (ret)
 		return ret;
@@ -175,7 +155,7 @@ int ctl_config_show(const struct ctl_target *t, int nargs, char **args)
 	int ret;
 
 	if (nargs)
-		return usage("config show");
+		return ctl_usage_error("usage: cairnctl config show");
 	ret = call(t, "config show", "GET", "/1.0/config", NULL, &r);
 	if (ret)
 		return ret;

@@ -14,6 +14,7 @@
 #include <cjson/cJSON.h>
 
 #include "client.h"
+#include "msg.h"
 #include "cmd_config.h"
 #include "cmd_keys.h"
 #include "cmd_remote.h"
@@ -27,8 +28,6 @@
 #define CAIRN_VERSION "0.1.0"
 #endif
 
-#define EXIT_FAIL  1
-#define EXIT_USAGE 2
 
 struct ctl {
 	const char *sock;
@@ -79,32 +78,6 @@ static const char usage_text[] =
 	"otherwise.  --format json prints cairnd's JSON for scripts.\n"
 	"Exit status: 0 done, 1 failed, 2 bad usage.\n";
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("cairnctl: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\n(see cairnctl help)\n", stderr);
-	return EXIT_USAGE;
-}
-
-static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("cairnctl: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return EXIT_FAIL;
-}
-
 /* Instance names go into a path: escape everything unusual. */
 static void path_escape(char *out, size_t size, const char *s)
 {
@@ -140,13 +113,13 @@ static int call(struct ctl *c, const char *what, const char *method, const char 
 	if (ret < 0) {
 		ctl_response_free(r);
 		if (ret == -ENOENT || ret == -ECONNREFUSED)
-			return fail("%s (is cairnd running?)", e.msg);
+			return ctl_fail("%s (is cairnd running?)", e.msg);
 		if (ret == -EACCES || ret == -EPERM)
-			return fail("%s (the API is for root only)", e.msg);
-		return fail("%s: %s", what, e.msg);
+			return ctl_fail("%s (the API is for root only)", e.msg);
+		return ctl_fail("%s: %s", what, e.msg);
 	}
 	if (r->status < 200 || r->status >= 300) {
-		fail("%s: %s", what, ctl_error_text(r, msg, sizeof(msg)));
+		ctl_fail("%s: %s", what, ctl_error_text(r, msg, sizeof(msg)));
 		ctl_response_free(r);
 		return EXIT_FAIL;
 	}
@@ -170,14 +143,14 @@ static int show(struct ctl *c, const char *what, struct ctl_response *r,
 	ret = o ? fmt(stdout, o) : -EINVAL;
 	cJSON_Delete(o);
 	if (ret < 0)
-		return fail("%s: cairnd answered something that is not the documented JSON", what);
+		return ctl_fail("%s: cairnd answered something that is not the documented JSON", what);
 	return 0;
 }
 
 static int need_args(struct ctl *c, int n, const char *usage)
 {
 	if (c->nargs != n)
-		return usage_error("%s: usage: cairnctl %s", c->cmd, usage);
+		return ctl_usage_error("%s: usage: cairnctl %s", c->cmd, usage);
 	return 0;
 }
 
@@ -204,7 +177,7 @@ static int cmd_list(struct ctl *c)
 static int cmd_pool(struct ctl *c)
 {
 	if (c->nargs != 1 || strcmp(c->args[0], "list"))
-		return usage_error("pool: usage: cairnctl pool list");
+		return ctl_usage_error("pool: usage: cairnctl pool list");
 	return cmd_get(c, "/1.0/pools", fmt_pools);
 }
 
@@ -233,7 +206,7 @@ static int cmd_action(struct ctl *c)
 	int ret;
 
 	if (c->nargs != 1)
-		return usage_error("%s: usage: cairnctl %s NAME", c->cmd, c->cmd);
+		return ctl_usage_error("%s: usage: cairnctl %s NAME", c->cmd, c->cmd);
 	path_escape(name, sizeof(name), c->args[0]);
 	snprintf(path, sizeof(path), "/1.0/instances/%s/state", name);
 	snprintf(body, sizeof(body), "{\"action\":\"%s\"}", c->cmd);
@@ -279,16 +252,16 @@ static int cmd_logs(struct ctl *c)
 		}
 		if (!strcmp(a, "-n") || !strcmp(a, "--lines")) {
 			if (++i == c->nargs)
-				return usage_error("logs: %s needs a number", a);
+				return ctl_usage_error("logs: %s needs a number", a);
 			v = c->args[i];
 		} else if (!strncmp(a, "-n", 2)) {
 			v = a + 2;
 		} else if (!strncmp(a, "--lines=", 8)) {
 			v = a + 8;
 		} else if (a[0] == '-' && a[1]) {
-			return usage_error("logs: unknown option %s", a);
+			return ctl_usage_error("logs: unknown option %s", a);
 		} else if (inst) {
-			return usage_error("logs: one instance at a time (%s, %s)", inst, a);
+			return ctl_usage_error("logs: one instance at a time (%s, %s)", inst, a);
 		} else {
 			inst = a;
 			continue;
@@ -297,10 +270,10 @@ static int cmd_logs(struct ctl *c)
 		errno = 0;
 		lines = strtoul(v, &end, 10);
 		if (!*v || *end || errno || v[0] == '-')
-			return usage_error("logs: -n wants a number of lines, not \"%s\"", v);
+			return ctl_usage_error("logs: -n wants a number of lines, not \"%s\"", v);
 	}
 	if (!inst)
-		return usage_error("logs: usage: cairnctl logs NAME [-n N] [-f]");
+		return ctl_usage_error("logs: usage: cairnctl logs NAME [-n N] [-f]");
 	path_escape(name, sizeof(name), inst);
 	snprintf(path, sizeof(path), "/1.0/instances/%s/log?lines=%lu%s", name, lines,
 		 follow ? "&follow=1" : "");
@@ -333,7 +306,7 @@ static int cmd_host(struct ctl *c)
 	int ret;
 
 	if (c->nargs != 0)
-		return usage_error("%s: usage: cairnctl %s", c->cmd, c->cmd);
+		return ctl_usage_error("%s: usage: cairnctl %s", c->cmd, c->cmd);
 	snprintf(path, sizeof(path), "/1.0/host/%s", c->cmd);
 	ret = call(c, c->cmd, "POST", path, NULL, NULL, NULL, &r);
 	if (ret)
@@ -364,26 +337,26 @@ static int cmd_config(struct ctl *c)
 		return ctl_config_show(&(struct ctl_target){ c->sock, c->remote },
 				       c->nargs - 1, c->args + 1);
 	if (c->nargs < 1 || strcmp(c->args[0], "check"))
-		return usage_error("config: usage: cairnctl config check FILE [--root DIR]");
+		return ctl_usage_error("config: usage: cairnctl config check FILE [--root DIR]");
 	for (i = 1; i < c->nargs; i++) {
 		const char *a = c->args[i];
 
 		if (!strcmp(a, "--root")) {
 			if (++i == c->nargs)
-				return usage_error("config check: --root needs a directory");
+				return ctl_usage_error("config check: --root needs a directory");
 			root = c->args[i];
 		} else if (!strncmp(a, "--root=", 7)) {
 			root = a + 7;
 		} else if (a[0] == '-' && a[1]) {
-			return usage_error("config check: unknown option %s", a);
+			return ctl_usage_error("config check: unknown option %s", a);
 		} else if (file) {
-			return usage_error("config check: one file at a time");
+			return ctl_usage_error("config check: one file at a time");
 		} else {
 			file = a;
 		}
 	}
 	if (!file)
-		return usage_error("config: usage: cairnctl config check FILE [--root DIR]");
+		return ctl_usage_error("config: usage: cairnctl config check FILE [--root DIR]");
 	if (cairn_config_load(file, &cfg, &e) < 0 ||
 	    cairn_config_validate(cfg, root, &e) < 0) {
 		cairn_config_free(cfg);
@@ -455,7 +428,7 @@ int main(int argc, char **argv)
 		c.sock = CTL_SOCKET_DEFAULT;
 	c.args = calloc((size_t)argc + 1, sizeof(char *));
 	if (!c.args)
-		return fail("out of memory");
+		return ctl_fail("out of memory");
 	/* Global options may stand anywhere; everything else is the
 	 * command and its own arguments, in order. */
 	for (i = 1; i < argc; i++) {
@@ -473,7 +446,7 @@ int main(int argc, char **argv)
 		if (!strcmp(a, "--socket") || !strcmp(a, "--format") || !strcmp(a, "--remote")) {
 			if (i + 1 == argc) {
 				free(c.args);
-				return usage_error("%s needs a value", a);
+				return ctl_usage_error("%s needs a value", a);
 			}
 			if (a[2] == 's')
 				c.sock = argv[++i];
@@ -494,7 +467,7 @@ int main(int argc, char **argv)
 		} else if (!c.cmd) {
 			if (a[0] == '-') {
 				free(c.args);
-				return usage_error("unknown option %s", a);
+				return ctl_usage_error("unknown option %s", a);
 			}
 			c.cmd = a;
 		} else {
@@ -503,7 +476,7 @@ int main(int argc, char **argv)
 	}
 	if (fmt && strcmp(fmt, "json") && strcmp(fmt, "table")) {
 		free(c.args);
-		return usage_error("--format is table or json, not \"%s\"", fmt);
+		return ctl_usage_error("--format is table or json, not \"%s\"", fmt);
 	}
 	c.json = fmt && !strcmp(fmt, "json");
 	if (!c.cmd) {
@@ -519,7 +492,7 @@ int main(int argc, char **argv)
 			return r;
 		}
 	}
-	i = usage_error("unknown command \"%s\"", c.cmd);
+	i = ctl_usage_error("unknown command \"%s\"", c.cmd);
 	free(c.args);
 	return i;
 }

@@ -2,6 +2,7 @@
  * Certificate and key paths are stored absolute, so the file works from
  * any directory; the file is rewritten whole, atomically, mode 0600. */
 #include "remote.h"
+#include "msg.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -17,8 +18,6 @@
 
 #include "fileio.h"
 
-#define EXIT_FAIL  1
-#define EXIT_USAGE 2
 
 const char *ctl_remotes_path(char *buf, size_t size)
 {

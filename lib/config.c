@@ -191,3 +191,12 @@ void cairn_config_free(struct cairn_config *c)
 	free(c->path);
 	free(c);
 }
+
+void *cairn_config_grow(void *arr, size_t n, size_t size)
+{
+	char *a = realloc(arr, (n + 1) * size);
+
+	if (a)
+		memset(a + n * size, 0, size);
+	return a;
+}

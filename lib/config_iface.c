@@ -79,11 +79,10 @@ int cairn_iface_open(struct cairn_config *c, const char *name, int line, char *m
 		if (!strcmp(c->ifaces[i].name, name))
 			return bad(msg, size, "duplicate section [interface %s] (first on line %d)",
 				   name, c->ifaces[i].line);
-	n = realloc(c->ifaces, (c->n_ifaces + 1) * sizeof(*n));
+	n = cairn_config_grow(c->ifaces, c->n_ifaces, sizeof(*n));
 	if (!n)
 		return oom(msg, size);
 	c->ifaces = n;
-	memset(&n[c->n_ifaces], 0, sizeof(*n));
 	n[c->n_ifaces].line = line;
 	n[c->n_ifaces].name = strdup(name);
 	c->n_ifaces++;
@@ -321,24 +320,23 @@ static int add_service(struct cairn_config *c, const char *name, int line, char 
 						  "[service %s] has the name of the service made for %s: rename it",
 						  name, why);
 		}
-	ns = realloc(c->services, (c->n_services + 1) * sizeof(*ns));
+	ns = cairn_config_grow(c->services, c->n_services, sizeof(*ns));
 	if (!ns) {
 		cairn_strv_free(argv);
 		return cairn_config_error(e, -ENOMEM, file, line, "out of memory");
 	}
 	c->services = ns;
 	s = &ns[c->n_services++];
-	memset(s, 0, sizeof(*s));
+	cairn_service_defaults(s);
 	s->argv = argv;
 	s->name = strdup(name);
 	s->line = line;
 	s->exec_line = line;
+	/* A link's DHCP client or the clock must come back whatever ended it,
+	 * quickly, and their chatter needs little log. */
 	s->restart = CAIRN_RESTART_ALWAYS;
 	s->restart_delay_ms = 2000;
 	s->restart_delay_max_ms = 30000;
-	s->burst = 5;
-	s->burst_interval_ms = 60000;
-	s->stop_signal = SIGTERM;
 	s->stop_timeout_ms = 5000;
 	s->log_max_bytes = 256 * 1024;
 	s->log_keep = 1;

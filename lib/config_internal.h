@@ -30,4 +30,12 @@ int cairn_config_check_deps(const struct cairn_config *c, int *const *after_line
 /* config.c: fill s->canon.  0 or -ENOMEM. */
 int cairn_service_make_canon(struct cairn_service *s);
 
+/* A [service] with every key at its documented default (docs/config.md);
+ * generated services start from here too and change what differs. */
+void cairn_service_defaults(struct cairn_service *s);
+
+/* arr (n elements of size bytes) grown by one zeroed element, or NULL
+ * (then arr is untouched): the sections' arrays grow one at a time. */
+void *cairn_config_grow(void *arr, size_t n, size_t size);
+
 #endif

@@ -155,7 +155,7 @@ static bool is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
 
-static void service_defaults(struct cairn_service *s)
+void cairn_service_defaults(struct cairn_service *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->restart = CAIRN_RESTART_ON_FAILURE;
@@ -188,7 +188,7 @@ static void open_service(struct parser *p, const char *name)
 		return oom(p);
 	p->meta = nm;
 	memset(&nm[c->n_services], 0, sizeof(*nm));
-	service_defaults(&ns[c->n_services]);
+	cairn_service_defaults(&ns[c->n_services]);
 	ns[c->n_services].line = p->lineno;
 	ns[c->n_services].name = strdup(name);
 	c->n_services++;

@@ -68,11 +68,10 @@ int cairn_pool_open(struct cairn_config *c, const char *name, int line, char *ms
 		if (!strcmp(c->pools[i].name, name))
 			return bad(msg, size, "duplicate section [pool %s] (first on line %d)",
 				   name, c->pools[i].line);
-	n = realloc(c->pools, (c->n_pools + 1) * sizeof(*n));
+	n = cairn_config_grow(c->pools, c->n_pools, sizeof(*n));
 	if (!n)
 		goto oom;
 	c->pools = n;
-	memset(&n[c->n_pools], 0, sizeof(*n));
 	n[c->n_pools].line = line;
 	n[c->n_pools].fs = CAIRN_POOL_EXT4;
 	n[c->n_pools].format = CAIRN_POOL_FORMAT_NEVER;

@@ -517,21 +517,16 @@ int sup_feed(struct inst *i, enum inst_event ev)
 
 /* ---- the whole set ---- */
 
-/* Are all of i's after= dependencies running?  If not, i's reason names
- * the first one it waits for and that one's state, so an operator sees
- * why an instance stays "starting" (say, behind a failed dependency). */
-static bool deps_running(struct inst *i)
+/* The first of i's after= dependencies that is not running, or NULL. */
+static const struct inst *waiting_for(const struct inst *i)
 {
 	for (char **d = i->svc->after; d && *d; d++) {
 		const struct inst *dep = sup_find(i->sup, *d);
 
-		if (dep && dep->state != INST_RUNNING) {
-			snprintf(i->reason, sizeof(i->reason), "waiting for %s (%s)", *d,
-				 inst_state_name(dep->state));
-			return false;
-		}
+		if (dep && dep->state != INST_RUNNING)
+			return dep;
 	}
-	return true;
+	return NULL;
 }
 
 /* Anyone still up that names i in after=? (shutdown: dependents first) */
@@ -578,8 +573,15 @@ static bool kick_one(struct inst *i)
 			return sup_feed(i, EV_START) == 0;
 		}
 	}
-	if (i->state == INST_STARTING && !i->timer && deps_running(i))
-		return sup_feed(i, EV_DEPS_READY) == 0;
+	if (i->state == INST_STARTING && !i->timer) {
+		const struct inst *dep = waiting_for(i);
+
+		if (!dep)
+			return sup_feed(i, EV_DEPS_READY) == 0;
+		/* so an operator sees why it stays "starting" */
+		snprintf(i->reason, sizeof(i->reason), "waiting for %s (%s)", dep->svc->name,
+			 inst_state_name(dep->state));
+	}
 	return false;
 }
 

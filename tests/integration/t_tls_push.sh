@@ -16,8 +16,8 @@ ctl() { "$OUT/cairnctl" "$@"; }
 ctl remote add edge "https://127.0.0.1:$PORT" --cert "$T/ok.crt" --key "$T/ok.key" \
 	--fingerprint "$SFP" >/dev/null || fail "remote add"
 web_pid() { ctl --remote edge status web --format json | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p'; }
-wait_for 50 sh -c "[ -n \"\$(ctl --remote edge status web --format json 2>/dev/null | grep '\"running\"')\" ]" ||
-	true
+wait_for 50 sh -c "$OUT/cairnctl --remote edge status web --format json | grep -q '\"running\"'" ||
+	fail "web never running"
 pid0=$(web_pid)
 [ -n "$pid0" ] || fail "web has no pid"
 
