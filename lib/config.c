@@ -2,6 +2,7 @@
  * services up, the canonical text of a section, freeing.  The grammar is
  * in config_parse.c, host checks in config_validate.c. */
 #include "config_internal.h"
+#include "config_kind.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -78,6 +79,15 @@ out:
 	return ret;
 }
 
+const char *cairn_kind_name(enum cairn_kind k)
+{
+	switch (k) {
+	case CAIRN_KIND_CONTAINER: return "container";
+	case CAIRN_KIND_VM: return "vm";
+	default: return "service";
+	}
+}
+
 const struct cairn_service *cairn_config_service(const struct cairn_config *c,
 						 const char *name)
 {
@@ -141,7 +151,7 @@ int cairn_service_make_canon(struct cairn_service *s)
 	f = open_memstream(&s->canon, &size);
 	if (!f)
 		return -ENOMEM;
-	fprintf(f, "[service %s]\nexec = ", s->name);
+	fprintf(f, "[%s %s]\nexec = ", cairn_kind_name(s->kind), s->name);
 	ret |= print_words(f, s->argv, false);
 	fputs("environment = ", f);
 	ret |= print_words(f, s->env, true);
@@ -156,6 +166,10 @@ int cairn_service_make_canon(struct cairn_service *s)
 	fprintf(f, "\nstop_timeout = %ums\nlog_max = %llu\nlog_keep = %u\nessential = %s\n",
 		s->stop_timeout_ms, (unsigned long long)s->log_max_bytes, s->log_keep,
 		s->essential ? "yes" : "no");
+	if (s->ct)
+		cairn_container_canon(f, s->ct);
+	if (s->vm)
+		cairn_vm_canon(f, s->vm);
 	if (fclose(f) != 0 || ret) {
 		free(s->canon);
 		s->canon = NULL;
@@ -174,6 +188,8 @@ static void service_free(struct cairn_service *s)
 	free(s->workdir);
 	cairn_strv_free(s->after);
 	free(s->canon);
+	cairn_container_free(s->ct);
+	cairn_vm_free(s->vm);
 }
 
 void cairn_config_free(struct cairn_config *c)
@@ -185,6 +201,7 @@ void cairn_config_free(struct cairn_config *c)
 	free(c->services);
 	cairn_net_free(c);   /* [interface] sections, [host] ntp */
 	cairn_pool_free(c);  /* [pool] sections */
+	cairn_network_free(c);
 	cairn_strv_free(c->trust_clients);
 	free(c->trust_client_ca);
 	free(c->host.hostname);

@@ -22,14 +22,25 @@ enum cairn_restart {
 	CAIRN_RESTART_ALWAYS,
 };
 
+/* What an instance is.  Every kind is a struct cairn_service (the
+ * supervision keys: restart, after, stop_timeout, logs...) and, for
+ * containers and VMs, a kind part owned by it (config_container.h,
+ * config_vm.h), parsed from the same section. */
 enum cairn_kind {
-	CAIRN_KIND_SERVICE,
-	/* containers and VMs come with their own issues */
+	CAIRN_KIND_SERVICE,    /* [service NAME] */
+	CAIRN_KIND_CONTAINER,  /* [container NAME] */
+	CAIRN_KIND_VM,         /* [vm NAME] */
 };
+
+struct cairn_container;       /* lib/config_container.h */
+struct cairn_vm;              /* lib/config_vm.h */
 
 struct cairn_service {
 	char *name;
-	int line;                 /* line of the [service NAME] header */
+	int line;                 /* line of the section header */
+	enum cairn_kind kind;
+	struct cairn_container *ct;   /* kind CONTAINER: its own keys, else NULL */
+	struct cairn_vm *vm;          /* kind VM: its own keys, else NULL */
 	char **argv;              /* exec = ..., split with shell-like quoting */
 	char **env;               /* environment = K=V K2="v 2" (NULL-terminated) */
 	char *user;               /* NULL: root */
@@ -85,6 +96,17 @@ struct cairn_pool {
 	int source_line, fs_line, format_line;   /* 0: not set */
 };
 
+/* [network NAME]: a bridge on the host for containers and VMs
+ * (lib/config_network.c).  The bridge's link is named NAME. */
+struct cairn_network {
+	char *name;
+	int line;                 /* line of the [network NAME] header */
+	char *address;            /* the host's CIDR on the bridge, or NULL */
+	bool nat;                 /* masquerade outbound traffic (default no) */
+	char *canon;              /* canonical text: equal means unchanged */
+	int address_line, nat_line;   /* 0: not set */
+};
+
 struct cairn_host {
 	char *hostname;           /* default "cairn" */
 	uint64_t generation;      /* must grow with every accepted config */
@@ -108,6 +130,8 @@ struct cairn_config {
 	size_t n_ifaces;
 	struct cairn_pool *pools;     /* [pool NAME] sections, in order */
 	size_t n_pools;
+	struct cairn_network *networks;   /* [network NAME] sections, in order */
+	size_t n_networks;
 };
 
 /* Parse len bytes of buf; name is used in messages ("FILE:LINE: ...").
@@ -138,6 +162,10 @@ int cairn_service_exec_path(const struct cairn_service *s, const char *root,
 
 const struct cairn_service *cairn_config_service(const struct cairn_config *c,
 						 const char *name);
+const struct cairn_network *cairn_config_network(const struct cairn_config *c,
+						 const char *name);
+/* "service", "container", "vm". */
+const char *cairn_kind_name(enum cairn_kind k);
 
 void cairn_config_free(struct cairn_config *c);
 

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "config_iface.h"
+#include "config_kind.h"
 #include "config_pool.h"
 #include "duration.h"
 #include "shellsplit.h"
@@ -80,11 +81,6 @@ static const struct key trust_keys[] = {
 #undef C
 #define N_TRUST_KEYS (sizeof(trust_keys) / sizeof(trust_keys[0]))
 
-/* Sections that will come with later issues: "not supported yet", which
- * an operator reads differently from a typo. */
-static const char *const future_sections[] = {
-	"network", "container", "vm",
-};
 
 /* What the parser knows about a service beyond struct cairn_service. */
 struct svc_meta {
@@ -101,7 +97,7 @@ struct parser {
 	size_t line_cap;
 
 	struct cairn_config *c;
-	enum { SEC_NONE, SEC_HOST, SEC_TRUST, SEC_SERVICE, SEC_IFACE, SEC_POOL } sec;
+	enum { SEC_NONE, SEC_HOST, SEC_TRUST, SEC_SERVICE, SEC_IFACE, SEC_POOL, SEC_NETWORK } sec;
 	struct svc_meta *meta;     /* parallel to c->services */
 	size_t n_meta;             /* entries of meta: generated services have none */
 	int host_key_line[N_HOST_KEYS];
@@ -146,7 +142,8 @@ static const char *sec_label(struct parser *p, char *buf, size_t size)
 		return "[host]";
 	if (p->sec == SEC_TRUST)
 		return "[trust]";
-	snprintf(buf, size, "[service %s]", cur_service(p)->name);
+	snprintf(buf, size, "[%s %s]", cairn_kind_name(cur_service(p)->kind),
+		 cur_service(p)->name);
 	return buf;
 }
 
@@ -169,15 +166,22 @@ void cairn_service_defaults(struct cairn_service *s)
 	s->log_keep = 3;
 }
 
-static void open_service(struct parser *p, const char *name)
+/* [service NAME], [container NAME], [vm NAME]: one name space, since
+ * after= may name any of them. */
+static void open_service(struct parser *p, const char *name, enum cairn_kind kind)
 {
 	struct cairn_config *c = p->c;
 	struct cairn_service *ns;
 	struct svc_meta *nm;
+	int r = 0;
 
 	for (size_t i = 0; i < c->n_services; i++)
-		if (strcmp(c->services[i].name, name) == 0)
-			return fail(p, -EINVAL, p->lineno, "duplicate section [service %s] (first on line %d)",
+		if (strcmp(c->services[i].name, name) == 0 && c->services[i].kind == kind)
+			return fail(p, -EINVAL, p->lineno, "duplicate section [%s %s] (first on line %d)",
+				    cairn_kind_name(kind), name, c->services[i].line);
+		else if (strcmp(c->services[i].name, name) == 0)
+			return fail(p, -EINVAL, p->lineno, "duplicate name: [%s %s] (first as [%s %s] on line %d)",
+				    cairn_kind_name(kind), name, cairn_kind_name(c->services[i].kind),
 				    name, c->services[i].line);
 	ns = realloc(c->services, (c->n_services + 1) * sizeof(*ns));
 	if (!ns)
@@ -194,6 +198,13 @@ static void open_service(struct parser *p, const char *name)
 	c->n_services++;
 	p->n_meta = c->n_services;
 	if (!cur_service(p)->name)
+		return oom(p);
+	cur_service(p)->kind = kind;
+	if (kind == CAIRN_KIND_CONTAINER)
+		r = cairn_container_new(cur_service(p));
+	else if (kind == CAIRN_KIND_VM)
+		r = cairn_vm_new(cur_service(p));
+	if (r < 0)
 		return oom(p);
 	p->sec = SEC_SERVICE;
 }
@@ -259,20 +270,28 @@ static void section_header(struct parser *p)
 		p->sec = SEC_POOL;
 		return;
 	}
-	if (strcmp(type, "service") == 0) {
+	if (strcmp(type, "network") == 0) {       /* config_network.c */
+		char msg[256];
+		int r = cairn_network_open(p->c, name, p->lineno, msg, sizeof(msg));
+
+		if (r < 0)
+			return fail(p, r, p->lineno, "%s", msg);
+		p->sec = SEC_NETWORK;
+		return;
+	}
+	for (enum cairn_kind k = CAIRN_KIND_SERVICE; k <= CAIRN_KIND_VM; k++) {
+		if (strcmp(type, cairn_kind_name(k)) != 0)
+			continue;
 		if (!*name)
-			return fail(p, -EINVAL, p->lineno, "section [service] needs a name: [service NAME]");
+			return fail(p, -EINVAL, p->lineno, "section [%s] needs a name: [%s NAME]",
+				    type, type);
 		if (!cairn_config_name_ok(name))
 			return fail(p, -EINVAL, p->lineno,
-				    "bad service name '%s': expected 1-63 of a-z A-Z 0-9 _ . -, not starting with '.' or '-'",
-				    name);
-		return open_service(p, name);
+				    "bad %s name '%s': expected 1-63 of a-z A-Z 0-9 _ . -, not starting with '.' or '-'",
+				    type, name);
+		return open_service(p, name, k);
 	}
-	for (size_t i = 0; i < sizeof(future_sections) / sizeof(future_sections[0]); i++)
-		if (strcmp(type, future_sections[i]) == 0)
-			return fail(p, -EINVAL, p->lineno, "section [%s%s%s] is not supported yet",
-				    type, *name ? " " : "", name);
-	fail(p, -EINVAL, p->lineno, "unknown section [%s%s%s] (expected [host], [trust] or [service NAME])",
+	fail(p, -EINVAL, p->lineno, "unknown section [%s%s%s] (expected [host], [trust], [interface NAME], [network NAME], [pool NAME], [service NAME], [container NAME] or [vm NAME])",
 	     type, *name ? " " : "", name);
 }
 
@@ -523,6 +542,38 @@ static void iface_key(struct parser *p, int ret, const char *msg)
 		fail(p, ret, p->lineno, "%s", msg);
 }
 
+/* Service keys a VM has no use for: it runs no program of the host's. */
+static bool vm_refuses(const char *key)
+{
+	static const char *const no[] = { "exec", "environment", "user", "group", "workdir" };
+
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		if (!strcmp(key, no[i]))
+			return true;
+	return false;
+}
+
+/* A key in a [service], [container] or [vm] section. */
+static void service_key(struct parser *p, const char *name, const char *v)
+{
+	struct cairn_service *s = cur_service(p);
+	char msg[512];
+	int r = 1;
+
+	if (s->kind == CAIRN_KIND_CONTAINER)
+		r = cairn_container_key(s, name, v, p->lineno, msg, sizeof(msg));
+	else if (s->kind == CAIRN_KIND_VM) {
+		if (vm_refuses(name))
+			return fail(p, -EINVAL, p->lineno, "key '%s' is not for [vm %s]: a VM runs no host program",
+				    name, s->name);
+		r = cairn_vm_key(s, name, v, p->lineno, msg, sizeof(msg));
+	}
+	if (r < 0)
+		return fail(p, r, p->lineno, "%s", msg);
+	if (r > 0)
+		set_key(p, svc_keys, N_SVC_KEYS, p->meta[p->c->n_services - 1].key_line, s, name, v);
+}
+
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct parser *p = user;
@@ -561,9 +612,11 @@ static int handler(void *user, const char *section, const char *name, const char
 	case SEC_TRUST:
 		set_key(p, trust_keys, N_TRUST_KEYS, p->trust_key_line, p->c, name, v);
 		break;
+	case SEC_NETWORK:
+		iface_key(p, cairn_network_key(p->c, name, v, p->lineno, msg, sizeof(msg)), msg);
+		break;
 	case SEC_SERVICE:
-		set_key(p, svc_keys, N_SVC_KEYS, p->meta[p->c->n_services - 1].key_line,
-			cur_service(p), name, v);
+		service_key(p, name, v);
 		break;
 	}
 	return 1;
@@ -581,12 +634,16 @@ static void check_services(struct parser *p)
 		s->exec_line = kl[K_EXEC];
 		s->user_line = kl[K_USER];
 		s->group_line = kl[K_GROUP];
-		if (!s->argv)
-			fail(p, -EINVAL, s->line, "[service %s] has no exec (the command to run)", s->name);
-		else if (s->restart_delay_max_ms < s->restart_delay_ms)
+		if (s->restart_delay_max_ms < s->restart_delay_ms)
 			fail(p, -EINVAL, kl[K_DELAY_MAX] > kl[K_DELAY] ? kl[K_DELAY_MAX] : kl[K_DELAY],
-			     "restart_delay_max (%ums) is below restart_delay (%ums) in [service %s]",
-			     s->restart_delay_max_ms, s->restart_delay_ms, s->name);
+			     "restart_delay_max (%ums) is below restart_delay (%ums) in [%s %s]",
+			     s->restart_delay_max_ms, s->restart_delay_ms, cairn_kind_name(s->kind), s->name);
+		else if (s->kind == CAIRN_KIND_CONTAINER)
+			p->err = p->err ? p->err : cairn_container_finish(c, s, p->file, p->e);
+		else if (s->kind == CAIRN_KIND_VM)
+			p->err = p->err ? p->err : cairn_vm_finish(c, s, p->file, p->e);
+		else if (!s->argv)
+			fail(p, -EINVAL, s->line, "[service %s] has no exec (the command to run)", s->name);
 	}
 }
 
@@ -596,6 +653,9 @@ static int finish(struct parser *p)
 	size_t n_parsed = p->c->n_services;  /* then come the generated ones */
 	int ret;
 
+	ret = cairn_network_finish(p->c, p->file, p->e);  /* before the kinds use them */
+	if (ret < 0)
+		return ret;
 	check_services(p);
 	if (p->err)
 		return p->err;

@@ -191,6 +191,8 @@ int cairn_config_validate(const struct cairn_config *c, const char *root,
 	for (size_t i = 0; i < c->n_services; i++) {
 		const struct cairn_service *s = &c->services[i];
 
+		if (s->kind != CAIRN_KIND_SERVICE)   /* their programs are not the host's */
+			continue;
 		ret = cairn_service_exec_path(s, root, path, sizeof(path), e);
 		if (ret < 0)
 			return cairn_err_prefix(e, ret, "%s:%d: exec in [service %s]",

@@ -7,12 +7,12 @@ CC       := gcc
 MUSLCC   := musl-gcc
 WARN     := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 HARDEN   := -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fPIE
-CFLAGS   := -std=c17 -O2 -g -D_GNU_SOURCE $(WARN) $(HARDEN) -Ilib -Isupervisor -Isupervisor/workload -Isupervisor/api -Isupervisor/net -Isupervisor/storage -Icli
+CFLAGS   := -std=c17 -O2 -g -D_GNU_SOURCE $(WARN) $(HARDEN) -Ilib -Isupervisor -Isupervisor/workload -Isupervisor/api -Isupervisor/net -Isupervisor/storage -Isupervisor/container -Isupervisor/vm -Isupervisor/update -Icli
 VERSION  := $(shell cat VERSION)
 CFLAGS   += -DCAIRN_VERSION=\"$(VERSION)\"
 LDFLAGS  := -pie -Wl,-z,relro,-z,now
 SANFLAGS := -std=c17 -O1 -g -D_GNU_SOURCE $(WARN) -fno-omit-frame-pointer \
-            -fsanitize=address,undefined -fno-sanitize-recover=undefined -Ilib -Isupervisor -Isupervisor/workload -Isupervisor/api -Isupervisor/net -Isupervisor/storage -Icli
+            -fsanitize=address,undefined -fno-sanitize-recover=undefined -Ilib -Isupervisor -Isupervisor/workload -Isupervisor/api -Isupervisor/net -Isupervisor/storage -Isupervisor/container -Isupervisor/vm -Isupervisor/update -Icli
 
 SUP_LIBS := -linih -lcjson -lllhttp -lmbedtls -lmbedx509 -lmbedcrypto -lblkid -lfdisk -lmnl
 CLI_LIBS := -linih -lcjson -lllhttp -lmbedtls -lmbedx509 -lmbedcrypto
@@ -102,7 +102,7 @@ FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(O)/fuzz/%,$(FUZZ_SRCS))
 $(O)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(SUP_SRCS) $(CLI_SRCS)
 	@mkdir -p $(dir $@)
 	clang -std=c17 -g -O1 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
-		-Ilib -Isupervisor -Isupervisor/workload -Isupervisor/api -Isupervisor/net -Isupervisor/storage -Icli -o $@ $< $(LIB_SRCS) $(SUP_SRCS) $(CLI_SRCS) $(SUP_LIBS)
+		-Ilib -Isupervisor -Isupervisor/workload -Isupervisor/api -Isupervisor/net -Isupervisor/storage -Isupervisor/container -Isupervisor/vm -Isupervisor/update -Icli -o $@ $< $(LIB_SRCS) $(SUP_SRCS) $(CLI_SRCS) $(SUP_LIBS)
 fuzz-bins: $(FUZZ_BINS)
 
 # cairn-init's parsers are fuzzed against init/ alone (it links nothing of

@@ -18,6 +18,7 @@
  * Restoring a record sets the state directly: it is not a transition but
  * the continuation of the predecessor's. */
 #include "sup_int.h"
+#include "kind.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -144,6 +145,8 @@ static void adopt_one(struct supervisor *s, struct inst *i, struct parked_set *p
 			sup_msg("%s: no log pipe kept for it: its output is lost", i->svc->name);
 		sup_feed(i, EV_ADOPT);
 		sup_watch_pid(i);
+		if (kind_of(i)->adopt)
+			kind_of(i)->adopt(i);
 		sup_msg("%s: adopted pid %d", i->svc->name, (int)i->pid);
 		if (r.state == INST_STOPPING)
 			sup_feed(i, EV_STOP);

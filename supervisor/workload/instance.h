@@ -26,7 +26,8 @@ enum inst_state {
 
 struct instance_info {
 	const char *name;
-	const char *kind;          /* "service" */
+	const char *kind;          /* "service", "container", "vm" */
+	char detail[256];          /* the kind's own status line, or "" */
 	enum inst_state state;
 	pid_t pid;                 /* 0 when not running */
 	unsigned restarts;         /* restarts since the operator last started it */

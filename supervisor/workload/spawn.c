@@ -11,6 +11,9 @@
  * Any failing step writes {errno, step} to the status pipe and _exits. */
 #include "spawn.h"
 
+#include "kind.h"
+#include "sup_int.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -159,3 +162,20 @@ int spawn_service(const struct spawn_req *r, pid_t *pid_out, int *pidfd_out,
 	*pidfd_out = pidfd;
 	return 0;
 }
+
+/* A service: the host's own program, as its user. */
+static int service_spawn(struct inst *i, int out_fd, pid_t *pid, int *pidfd,
+			 struct cairn_err *e)
+{
+	struct spawn_req r = { .svc = i->svc, .out_fd = out_fd };
+	char path[4096];
+
+	/* ids and program from the running system: that is where it runs */
+	if (cairn_service_ids(i->svc, "/", &r.uid, &r.gid, e) < 0 ||
+	    cairn_service_exec_path(i->svc, "/", path, sizeof(path), e) < 0)
+		return -EINVAL;
+	r.path = path;
+	return spawn_service(&r, pid, pidfd, e);
+}
+
+const struct kind_ops service_kind = { .spawn = service_spawn };

@@ -22,6 +22,7 @@ struct inst {
 	struct supervisor *sup;
 	struct cairn_service *svc;      /* owned copy of the definition */
 	struct cairn_service *next_svc; /* reload changed it: use once stopped */
+	void *kdata;                    /* the kind's run-time state (kind.h) */
 	enum inst_state state;
 	pid_t pid;                      /* 0: no process */
 	int pidfd;

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "seed.h"
+#include "kind.h"
 #include "spawn.h"
 #include "state.h"
 #include "svcdef.h"
@@ -261,6 +262,8 @@ void sup_exited(struct inst *i, int code, int sig)
 	drain_log(i);
 	close_log_pipe(i);
 	unwatch_pid(i);
+	if (kind_of(i)->cleanup)
+		kind_of(i)->cleanup(i);
 	if (i->pid > 0)
 		state_marker_remove(s->pids_dir, i->pid);
 	i->pid = 0;
@@ -385,26 +388,27 @@ void sup_sigchld(struct supervisor *s)
 
 /* ---- actions ---- */
 
+const struct kind_ops *kind_of(const struct inst *i)
+{
+	switch (i->svc->kind) {
+	case CAIRN_KIND_CONTAINER: return &container_kind;
+	case CAIRN_KIND_VM: return &vm_kind;
+	default: return &service_kind;
+	}
+}
+
 static void spawn(struct inst *i)
 {
 	struct supervisor *s = i->sup;
-	struct spawn_req r = { .svc = i->svc };
 	struct cairn_err e = { "" };
-	char path[4096];
 	int p[2], ret;
 
-	/* ids and program from the running system: that is where it runs */
-	if (cairn_service_ids(i->svc, "/", &r.uid, &r.gid, &e) < 0 ||
-	    cairn_service_exec_path(i->svc, "/", path, sizeof(path), &e) < 0)
-		goto fail;
-	r.path = path;
 	open_log(i);
 	if (pipe2(p, O_CLOEXEC) < 0) {
 		cairn_err_sys(&e, -errno, "pipe");
 		goto fail;
 	}
-	r.out_fd = p[1];
-	ret = spawn_service(&r, &i->pid, &i->pidfd, &e);
+	ret = kind_of(i)->spawn(i, p[1], &i->pid, &i->pidfd, &e);
 	close(p[1]);
 	if (ret < 0) {
 		close(p[0]);
@@ -480,7 +484,10 @@ static void act(struct inst *i, enum inst_action a)
 		initlink_drop(s->il, i->svc->name);
 		break;
 	case ACT_TERM:
-		send_signal(i, i->svc->stop_signal ? i->svc->stop_signal : SIGTERM);
+		if (kind_of(i)->stop)
+			kind_of(i)->stop(i);
+		else
+			send_signal(i, i->svc->stop_signal ? i->svc->stop_signal : SIGTERM);
 		loop_timer_cancel(s->loop, i->timer);
 		i->timer = loop_timer_add(s->loop, i->svc->stop_timeout_ms, on_stop_timeout, i);
 		break;
@@ -842,7 +849,10 @@ static void fill(const struct inst *i, struct instance_info *info)
 	uint64_t now = loop_now_ms();
 
 	info->name = i->svc->name;
-	info->kind = "service";
+	info->kind = cairn_kind_name(i->svc->kind);
+	info->detail[0] = 0;
+	if (kind_of(i)->detail)
+		kind_of(i)->detail(i, info->detail, sizeof(info->detail));
 	info->state = i->state;
 	info->pid = i->pid;
 	info->restarts = i->restarts;

@@ -313,19 +313,47 @@ static void test_errors_syntax(void **state)
 		   "t.conf:1: key 'hostname' outside of any section (put it under [host] or [service NAME])");
 }
 
+static void test_networks(void **state)
+{
+	struct cairn_config *c;
+	const struct cairn_network *n;
+
+	(void)state;
+	c = parse_ok("[network br0]\ntype = bridge\naddress = 10.0.3.1/24\nnat = yes\n"
+		     "[network lan]\n");
+	assert_int_equal(c->n_networks, 2);
+	n = cairn_config_network(c, "br0");
+	assert_non_null(n);
+	assert_string_equal(n->address, "10.0.3.1/24");
+	assert_true(n->nat);
+	assert_string_equal(n->canon, "[network br0]\ntype = bridge\naddress = 10.0.3.1/24\nnat = yes\n");
+	n = cairn_config_network(c, "lan");
+	assert_non_null(n);
+	assert_null(n->address);
+	assert_false(n->nat);
+	assert_null(cairn_config_network(c, "wan"));
+	cairn_config_free(c);
+}
+
 static void test_errors_sections(void **state)
 {
 	(void)state;
 	expect_err("[host]\n\n[hots]\n",
-		   "t.conf:3: unknown section [hots] (expected [host], [trust] or [service NAME])");
-	expect_err("[]\n", "t.conf:1: unknown section [] (expected [host], [trust] or [service NAME])");
-	expect_err("[service a]\nexec = /x\n[container db]\ntype = app\n",
-		   "t.conf:3: section [container db] is not supported yet");
+		   "t.conf:3: unknown section [hots] (expected [host], [trust], [interface NAME], [network NAME], [pool NAME], [service NAME], [container NAME] or [vm NAME])");
+	expect_err("[]\n", "t.conf:1: unknown section [] (expected [host], [trust], [interface NAME], [network NAME], [pool NAME], [service NAME], [container NAME] or [vm NAME])");
+	expect_err("[service a]\nexec = /x\n[container a]\n",
+		   "t.conf:3: duplicate name: [container a] (first as [service a] on line 1)");
+	expect_err("[vm v]\nexec = /bin/sh\n", "t.conf:2: key 'exec' is not for [vm v]: a VM runs no host program");
+	expect_err("[network br0]\nnat = yes\n",
+		   "t.conf:2: [network br0]: nat = yes needs an address (the gateway the workloads route through)");
+	expect_err("[network br0]\naddress = 10.0.3.1\n",
+		   "t.conf:2: bad value '10.0.3.1' for 'address' in [network br0]: expected an IPv4 address with a prefix length, such as 10.0.3.1/24");
+	expect_err("[network br0]\ntype = macvlan\n",
+		   "t.conf:2: bad value 'macvlan' for 'type' in [network br0]: expected bridge");
+	expect_err("[network a-very-long-name]\n",
+		   "t.conf:1: bad network name 'a-very-long-name': it names the bridge link, so 1-15 of a-z A-Z 0-9 _ . -, not starting with '.' or '-'");
+	expect_err("[network n]\n[network n]\n", "t.conf:2: duplicate section [network n] (first on line 1)");
 	expect_err("[trust]\nbogus = 1\n", "t.conf:2: unknown key 'bogus' in [trust]");
-	expect_err("\n[container c]\n", "t.conf:2: section [container c] is not supported yet");
-	expect_err("[network lan]\n", "t.conf:1: section [network lan] is not supported yet");
-	expect_err("[vm p]\n", "t.conf:1: section [vm p] is not supported yet");
-	expect_err("[vm v]\n", "t.conf:1: section [vm v] is not supported yet");
 	expect_err("[host main]\n", "t.conf:1: section [host] takes no name (found 'main')");
 	expect_err("[service]\nexec = /x\n", "t.conf:1: section [service] needs a name: [service NAME]");
 	expect_err("[service a b]\n",
@@ -782,6 +810,7 @@ int main(void)
 		cmocka_unit_test(test_quoting),
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_errors_syntax),
+		cmocka_unit_test(test_networks),
 		cmocka_unit_test(test_errors_sections),
 		cmocka_unit_test(test_errors_keys),
 		cmocka_unit_test(test_errors_values),
