@@ -37,7 +37,7 @@
 
 #define DEMO_CONFIG    "/etc/cairn/demo.conf"
 #define SEED_DIR       "/run/cairn/seed"
-#define SEED_LABEL     "CAIRN-SEED"
+#define SEED_LABEL     "CAIRN-SEED,ESP"   /* a stick, then the ESP's /cairn/seed.conf */
 
 struct cairnd {
 	struct loop *loop;
@@ -60,7 +60,7 @@ static void usage(FILE *f)
 		"  --config FILE   keep the current configuration in FILE (+ FILE.sig)\n"
 		"                  instead of DIR/current.conf; DIR defaults to FILE's\n"
 		"  --seed-dir DIR  first-boot seed: DIR/seed.conf + .sig (default " SEED_DIR ")\n"
-		"  --seed-label L  or a partition labelled L (default " SEED_LABEL ", '': none)\n"
+		"  --seed-label L  or partitions labelled L, a comma-separated list (default " SEED_LABEL ", '': none)\n"
 		"  --demo FILE     the image's built-in config + .sig (default " DEMO_CONFIG ",\n"
 		"                  '': none)\n"
 		"  --log-dir DIR   instance logs (default /var/log/cairn)\n"

@@ -66,10 +66,27 @@ static int from_partition(const char *dev, const char *run_dir, struct cfg_blob 
 	return ret;
 }
 
-int seed_find(const char *dir, const char *label, const char *run_dir, struct cfg_blob *b,
+/* One label of the list: -ENOENT when there is no such partition or it
+ * holds no seed, so that the next label is tried. */
+static int from_label(const char *label, const char *run_dir, struct cfg_blob *b,
+		      struct cairn_err *e)
+{
+	char *dev = find_label(label);
+	int ret;
+
+	if (!dev)
+		return cairn_err_set(e, -ENOENT, "no partition labelled %s", label);
+	ret = from_partition(dev, run_dir, b, e);
+	free(dev);
+	return ret;
+}
+
+int seed_find(const char *dir, const char *labels, const char *run_dir, struct cfg_blob *b,
 	      struct cairn_err *e)
 {
-	char *dev;
+	char list[256], *save = NULL, *label;
+	char tried[512] = "";
+	size_t n = 0;
 	int ret;
 
 	memset(b, 0, sizeof(*b));
@@ -78,13 +95,14 @@ int seed_find(const char *dir, const char *label, const char *run_dir, struct cf
 		if (ret != -ENOENT)
 			return ret;
 	}
-	if (!label || !*label)
-		return cairn_err_set(e, -ENOENT, "none found (%s/seed.conf)", dir && *dir ? dir : "-");
-	dev = find_label(label);
-	if (!dev)
-		return cairn_err_set(e, -ENOENT, "none found (%s/seed.conf, no partition labelled %s)",
-				     dir && *dir ? dir : "-", label);
-	ret = from_partition(dev, run_dir, b, e);
-	free(dev);
-	return ret;
+	snprintf(list, sizeof(list), "%s", labels ? labels : "");
+	for (label = strtok_r(list, ",", &save); label; label = strtok_r(NULL, ",", &save)) {
+		ret = from_label(label, run_dir, b, e);
+		if (ret != -ENOENT)
+			return ret;
+		n += (size_t)snprintf(tried + n, n < sizeof(tried) ? sizeof(tried) - n : 0,
+				      ", %s", e->msg);
+	}
+	return cairn_err_set(e, -ENOENT, "none found (%s/seed.conf%s)", dir && *dir ? dir : "-",
+			     n < sizeof(tried) ? tried : ", ...");
 }
