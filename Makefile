@@ -4,6 +4,7 @@
 #
 #   make          build cairn-init, libcairn.a, cairnd, cairnctl
 #   make image    the bootable image (kernel, initramfs, disk) in build/image
+#   make bundle   build/image/update.cairnb, signed with SIGNING_KEY
 #   make run      boot the image in QEMU with the demo configuration
 #   make check    build everything and run every test (unit, integration, system)
 #   make fuzz     run each fuzz target for FUZZ_SECONDS (default 60)
@@ -18,7 +19,7 @@ HOST_PKGS := debootstrap qemu-system-x86 qemu-utils ovmf e2fsprogs util-linux do
              python3 socat
 BR_STAMP  := $(ROOT)/.cairn-stamp
 
-.PHONY: all image run check unit integration system fuzz bench host-deps clean \
+.PHONY: all image bundle run check unit integration system fuzz bench host-deps clean \
         kernel-check check-fast
 
 all: $(BR_STAMP)
@@ -35,6 +36,15 @@ $(BR_STAMP): mk/buildroot.packages mk/buildroot.sh | host-deps
 SIGNING_KEY ?= build/keys/dev-signer.key
 image: all
 	$(INROOT) env SIGNING_KEY="$(SIGNING_KEY)" image-build/mkimage.sh $(OUT) $(IMG)
+
+# An update bundle of the image (docs/updates.md); BUNDLE_VERSION=... for
+# another version from the same build.
+BUNDLE_VERSION ?= $(shell cat VERSION)
+bundle: image
+	$(INROOT) build/out/cairn-image bundle --key "$(SIGNING_KEY)" --version "$(BUNDLE_VERSION)" \
+		--compatible cairn-x86_64 --roothash-file $(IMG)/roothash --root $(IMG)/root.sqfs \
+		--verity $(IMG)/root.verity --kernel $(IMG)/vmlinuz --initrd $(IMG)/initramfs.img \
+		-o $(IMG)/update.cairnb
 
 run: image
 	image-build/run.sh $(IMG)

@@ -188,9 +188,37 @@ static ssize_t fd_recv(void *ctx, void *buf, size_t len, struct cairn_err *e)
 	}
 }
 
+/* Send the body of an upload from its file, chunk by chunk. */
+static int send_upload(struct io *io, const struct ctl_upload *up, struct cairn_err *e)
+{
+	char buf[65536];
+	uint64_t done = 0;
+
+	while (done < up->len) {
+		size_t want = up->len - done < sizeof(buf) ? (size_t)(up->len - done) : sizeof(buf);
+		ssize_t n = read(up->fd, buf, want);
+		int ret;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return cairn_err_sys(e, -errno, "reading the upload");
+		if (n == 0)
+			return cairn_err_set(e, -EIO, "the upload shrank while it was sent");
+		ret = io->send(io->ctx, buf, (size_t)n, e);
+		if (ret < 0)
+			return ret;
+		done += (uint64_t)n;
+		if (up->progress)
+			up->progress(done, up->len, up->data);
+	}
+	return 0;
+}
+
 /* Send the request, read one answer. */
 static int exchange(struct io *io, const char *method, const char *path, const char *body,
-		    ctl_body_cb cb, void *data, struct ctl_response *r, struct cairn_err *e)
+		    const struct ctl_upload *up, ctl_body_cb cb, void *data,
+		    struct ctl_response *r, struct cairn_err *e)
 {
 	struct ctl_resp_parser p;
 	char head[1024], buf[16384];
@@ -198,7 +226,13 @@ static int exchange(struct io *io, const char *method, const char *path, const c
 	int n, ret;
 
 	ctl_resp_init(&p, r, cb, data);
-	if (body || strcmp(method, "GET"))
+	if (up)
+		n = snprintf(head, sizeof(head),
+			     "%s %s HTTP/1.1\r\nHost: cairn\r\nUser-Agent: cairnctl\r\n"
+			     "Connection: close\r\nContent-Type: %s\r\nContent-Length: %llu\r\n\r\n",
+			     method, path, up->ctype ? up->ctype : "application/octet-stream",
+			     (unsigned long long)up->len);
+	else if (body || strcmp(method, "GET"))
 		n = snprintf(head, sizeof(head),
 			     "%s %s HTTP/1.1\r\nHost: cairn\r\nUser-Agent: cairnctl\r\n"
 			     "Connection: close\r\n%sContent-Length: %zu\r\n\r\n", method, path,
@@ -212,6 +246,13 @@ static int exchange(struct io *io, const char *method, const char *path, const c
 	ret = io->send(io->ctx, head, (size_t)n, e);
 	if (!ret && blen)
 		ret = io->send(io->ctx, body, blen, e);
+	if (!ret && up) {
+		ret = send_upload(io, up, e);
+		/* The server may have answered and closed before taking it all:
+		 * its answer says more than our EPIPE. */
+		if (ret < 0 && (ret == -EPIPE || ret == -ECONNRESET))
+			ret = 0;
+	}
 	if (ret < 0)
 		return cairn_err_prefix(e, ret, "%s", io->where);
 	for (;;) {
@@ -226,9 +267,9 @@ static int exchange(struct io *io, const char *method, const char *path, const c
 	return ret < 0 ? ret : 0;
 }
 
-int ctl_request(const char *sock, const char *method, const char *path,
-		const char *body, ctl_body_cb cb, void *data,
-		struct ctl_response *r, struct cairn_err *e)
+static int request_local(const char *sock, const char *method, const char *path,
+			 const char *body, const struct ctl_upload *up, ctl_body_cb cb,
+			 void *data, struct ctl_response *r, struct cairn_err *e)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct io io = { fd_send, fd_recv, NULL, sock };
@@ -253,7 +294,7 @@ int ctl_request(const char *sock, const char *method, const char *path,
 		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	}
 	io.ctx = &fd;
-	ret = exchange(&io, method, path, body, cb, data, r, e);
+	ret = exchange(&io, method, path, body, up, cb, data, r, e);
 	close(fd);
 	return ret;
 }
@@ -268,9 +309,16 @@ static ssize_t tls_recv(void *ctx, void *buf, size_t len, struct cairn_err *e)
 	return ctl_tls_recv(ctx, buf, len, e);
 }
 
-int ctl_request_remote(const char *remote, const char *method, const char *path,
-		       const char *body, ctl_body_cb cb, void *data,
-		       struct ctl_response *r, struct cairn_err *e)
+int ctl_request(const char *sock, const char *method, const char *path,
+		const char *body, ctl_body_cb cb, void *data,
+		struct ctl_response *r, struct cairn_err *e)
+{
+	return request_local(sock, method, path, body, NULL, cb, data, r, e);
+}
+
+static int request_remote(const char *remote, const char *method, const char *path,
+			  const char *body, const struct ctl_upload *up, ctl_body_cb cb,
+			  void *data, struct ctl_response *r, struct cairn_err *e)
 {
 	struct ctl_remote rm;
 	struct ctl_tls *t;
@@ -287,9 +335,24 @@ int ctl_request_remote(const char *remote, const char *method, const char *path,
 	ctl_tls_set_timeout(t, cb ? 0 : 120);
 	io.ctx = t;
 	io.where = rm.url;
-	ret = exchange(&io, method, path, body, cb, data, r, e);
+	ret = exchange(&io, method, path, body, up, cb, data, r, e);
 	ctl_tls_close(t);
 	return ret;
+}
+
+int ctl_request_remote(const char *remote, const char *method, const char *path,
+		       const char *body, ctl_body_cb cb, void *data,
+		       struct ctl_response *r, struct cairn_err *e)
+{
+	return request_remote(remote, method, path, body, NULL, cb, data, r, e);
+}
+
+int ctl_upload_to(const struct ctl_target *t, const char *method, const char *path,
+		  const struct ctl_upload *up, struct ctl_response *r, struct cairn_err *e)
+{
+	if (t->remote && t->remote[0])
+		return request_remote(t->remote, method, path, NULL, up, NULL, NULL, r, e);
+	return request_local(t->sock, method, path, NULL, up, NULL, NULL, r, e);
 }
 
 int ctl_request_to(const struct ctl_target *t, const char *method, const char *path,

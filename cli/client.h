@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <llhttp.h>
 
@@ -63,6 +64,19 @@ struct ctl_target {
 int ctl_request_to(const struct ctl_target *t, const char *method, const char *path,
 		   const char *body, ctl_body_cb cb, void *data,
 		   struct ctl_response *r, struct cairn_err *e);
+
+/* A request whose body is len bytes read from fd as they are sent (an
+ * update bundle): never all in memory.  progress, if set, runs after
+ * every chunk. */
+struct ctl_upload {
+	int fd;
+	uint64_t len;
+	const char *ctype;    /* NULL: application/octet-stream */
+	void (*progress)(uint64_t done, uint64_t total, void *data);
+	void *data;
+};
+int ctl_upload_to(const struct ctl_target *t, const char *method, const char *path,
+		  const struct ctl_upload *up, struct ctl_response *r, struct cairn_err *e);
 
 /* The "error" member of a JSON error body, or the body itself. */
 const char *ctl_error_text(const struct ctl_response *r, char *buf, size_t size);

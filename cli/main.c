@@ -18,6 +18,7 @@
 #include "cmd_config.h"
 #include "cmd_keys.h"
 #include "cmd_remote.h"
+#include "cmd_update.h"
 #include "config.h"
 #include "err.h"
 #include "format.h"
@@ -52,6 +53,8 @@ static const char usage_text[] =
 	"  reload                    re-read the configuration and reconcile\n"
 	"  reboot | poweroff         orderly reboot or power-off of the host\n"
 	"  pool list                 storage pools: state, file system, size, use, source\n"
+	"  update FILE [--reboot]    install an update bundle into the other slot\n"
+	"  update --check [--trust DIR] FILE   verify a bundle offline (/etc/cairn/trust)\n"
 	"\n"
 	"Signing and certificates (local):\n"
 	"  keygen [--out PREFIX]            new signer key pair PREFIX.key, PREFIX.pub\n"
@@ -383,6 +386,13 @@ static int cmd_push(struct ctl *c)
 				c->nargs, c->args);
 }
 
+/* update: cmd_update.c */
+static int cmd_update(struct ctl *c)
+{
+	return ctl_update_command(&(struct ctl_target){ c->sock, c->remote }, c->json,
+				  c->nargs, c->args);
+}
+
 static int cmd_remote(struct ctl *c)
 {
 	return ctl_remote_command(c->nargs, c->args, c->json);
@@ -412,7 +422,7 @@ static const struct {
 	{ "keygen", cmd_keys },     { "sign", cmd_keys },       { "verify", cmd_keys },
 	{ "cert", cmd_keys },
 	{ "push", cmd_push },       { "remote", cmd_remote },
-	{ "pool", cmd_pool },
+	{ "pool", cmd_pool },       { "update", cmd_update },
 };
 
 int main(int argc, char **argv)

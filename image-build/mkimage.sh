@@ -162,6 +162,9 @@ copy_modules "$KVER" "$R" $ROOT_MODULES
 printf '%s\n' $ROOT_MODULES >"$R/etc/cairn/modules"
 cp /packages.txt "$R/usr/share/cairn/packages.txt"
 echo "$KVER" >"$R/usr/share/cairn/kernel-release"
+# What this image is, for updates (docs/updates.md): bundles must match it.
+echo "${CAIRN_COMPATIBLE:-cairn-x86_64}" >"$R/usr/share/cairn/compatible"
+cat "$(dirname "$0")/../VERSION" >"$R/usr/share/cairn/version"
 copy_libs "$R"
 # -all-root: ownership does not depend on who built it; fixed times and
 # mksquashfs's sorted directories make the bytes reproducible (it refuses

@@ -14,8 +14,9 @@ LDFLAGS  := -pie -Wl,-z,relro,-z,now
 SANFLAGS := -std=c17 -O1 -g -D_GNU_SOURCE $(WARN) -fno-omit-frame-pointer \
             -fsanitize=address,undefined -fno-sanitize-recover=undefined -Ilib -Isupervisor -Isupervisor/workload -Isupervisor/api -Isupervisor/net -Isupervisor/storage -Isupervisor/container -Isupervisor/vm -Isupervisor/update -Icli
 
-SUP_LIBS := -linih -lcjson -lllhttp -lmbedtls -lmbedx509 -lmbedcrypto -lblkid -lfdisk -lmnl
-CLI_LIBS := -linih -lcjson -lllhttp -lmbedtls -lmbedx509 -lmbedcrypto
+SUP_LIBS := -linih -lcjson -lllhttp -lmbedtls -lmbedx509 -lmbedcrypto -lblkid -lfdisk -lmnl -lzstd -lpthread
+CLI_LIBS := -linih -lcjson -lllhttp -lmbedtls -lmbedx509 -lmbedcrypto -lzstd
+IMG_LIBS := -linih -lmbedtls -lmbedx509 -lmbedcrypto -lzstd
 
 LIB_SRCS  := $(wildcard lib/*.c)
 SUP_SRCS  := $(filter-out supervisor/main.c,$(wildcard supervisor/*.c supervisor/*/*.c))
@@ -28,7 +29,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 objs = $(patsubst %.c,$(O)/$(1)/%.o,$(2))
 
 .PHONY: all unit-bins
-all: $(O)/cairn-init $(O)/cairnd $(O)/cairnctl $(O)/libcairn.a
+all: $(O)/cairn-init $(O)/cairnd $(O)/cairnctl $(O)/cairn-image $(O)/libcairn.a
 
 $(O)/n/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -55,6 +56,9 @@ $(O)/cairnd: $(O)/n/supervisor/main.o $(O)/libsup.a $(O)/libcairn.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(SUP_LIBS)
 $(O)/cairnctl: $(O)/n/cli/main.o $(O)/libcli.a $(O)/libcairn.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(CLI_LIBS)
+# The build host's tool: update bundles (image-build/cairn-image.c).
+$(O)/cairn-image: $(O)/n/image-build/cairn-image.o $(O)/libcairn.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(IMG_LIBS)
 
 # PID 1: static, musl, libc only.
 # musl's headers do not carry the kernel's: point it at linux-libc-dev's.

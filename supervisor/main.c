@@ -34,6 +34,7 @@
 #include "strv.h"
 #include "supervisor.h"
 #include "tls.h"
+#include "update.h"
 
 #define DEMO_CONFIG    "/etc/cairn/demo.conf"
 #define SEED_DIR       "/run/cairn/seed"
@@ -78,6 +79,13 @@ static void usage(FILE *f)
 		"  --resolv-conf FILE  where [interface] dns and DHCP name servers go\n"
 		"                  (default " NET_RESOLV_CONF_DEFAULT "; fragments in RUN/resolv.d)\n"
 		"  --pools-dir DIR where [pool] sections are mounted (default " POOLS_DIR_DEFAULT ")\n"
+		"  --update-dir DIR  update state: failed-versions, temporaries\n"
+		"                  (default " UPDATE_DIR_DEFAULT ")\n"
+		"  --image-info DIR  this image's compatible and version files\n"
+		"                  (default " UPDATE_SHARE_DEFAULT ")\n"
+		"  --cmdline FILE  where cairn.slot= says which slot booted (/proc/cmdline)\n"
+		"  --update-root PATH --update-verity PATH  write updates there instead of\n"
+		"                  the inactive slot's partitions (tests)\n"
 		"\n"
 		"cairnd --prepare-data [--label LABEL]\n"
 		"  grow the data partition (default cairn-data) to the end of its disk,\n"
@@ -221,6 +229,11 @@ int main(int argc, char **argv)
 		{ "trust-dir", required_argument, NULL, 'U' },
 		{ "resolv-conf", required_argument, NULL, 'V' },
 		{ "pools-dir", required_argument, NULL, 'P' },
+		{ "update-dir", required_argument, NULL, 0x100 },
+		{ "image-info", required_argument, NULL, 0x101 },
+		{ "cmdline", required_argument, NULL, 0x102 },
+		{ "update-root", required_argument, NULL, 0x103 },
+		{ "update-verity", required_argument, NULL, 0x104 },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -235,6 +248,9 @@ int main(int argc, char **argv)
 	struct net_opts nopts = { .resolv_conf = NET_RESOLV_CONF_DEFAULT };
 	char resolv_dir[4096], config_dir_buf[4096];
 	const char *pools_dir = POOLS_DIR_DEFAULT;
+	struct update_opts uopts = { .state_dir = UPDATE_DIR_DEFAULT,
+				     .share_dir = UPDATE_SHARE_DEFAULT,
+				     .cmdline = UPDATE_CMDLINE_DEFAULT };
 	struct cairnd d = { 0 };
 	struct cairn_err e = { "" };
 	struct api *api = NULL;
@@ -262,6 +278,11 @@ int main(int argc, char **argv)
 		case 'U': tls.trust_dir = so.trust_dir = optarg; break;
 		case 'V': nopts.resolv_conf = optarg; break;
 		case 'P': pools_dir = optarg; break;
+		case 0x100: uopts.state_dir = optarg; break;
+		case 0x101: uopts.share_dir = optarg; break;
+		case 0x102: uopts.cmdline = optarg; break;
+		case 0x103: uopts.root_target = optarg; break;
+		case 0x104: uopts.verity_target = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 100;
 		}
@@ -325,6 +346,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "cairnd: api: %s\n", e.msg); /* supervision goes on */
 	if (api)
 		api_set_pools(api, d.pools);
+	uopts.trust_dir = so.trust_dir;   /* bundles: the same signers as configs */
+	if (api && api_set_update(api, &uopts, &e) < 0)
+		fprintf(stderr, "cairnd: %s\n", e.msg);
 	if (api && !no_tls && listen_port(tls.listen) == 0) {
 		fprintf(stderr, "cairnd: api: HTTPS off (port 0 in --listen %s)\n", tls.listen);
 	} else if (api && !no_tls) {

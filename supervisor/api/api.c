@@ -24,6 +24,7 @@
 #include "api_log.h"
 #include "api_metrics.h"
 #include "api_pools.h"
+#include "api_update.h"
 #include "http.h"
 #include "tls.h"
 
@@ -39,6 +40,7 @@ struct api {
 	struct api_tls *tls;
 	struct api_logs *logs;
 	const struct pools *pools;   /* GET /1.0/pools (api_set_pools) */
+	struct api_update *update;   /* POST /1.0/update (api_set_update) */
 	char *sock_path;
 	dev_t sock_dev;
 	ino_t sock_ino;
@@ -434,11 +436,34 @@ static void handle(struct http_conn *c, const struct http_request *req, void *da
 			method_not_allowed(c, "POST");
 		else
 			post_host(a, c, seg[2]);
+	} else if (n == 2 && !strcmp(seg[1], "update")) {   /* api_update.c */
+		if (m != HTTP_POST)
+			method_not_allowed(c, "POST");
+		else if (!a->update)
+			http_respond_error(c, 503, "updates are not set up on this host");
+		else
+			api_update_post(a->update, c, req);
 	} else {
 		http_respond_error(c, 404, "not found: %s", req->path);
 	}
 out:
 	free(path);
+}
+
+/* Which bodies stream: only an update upload's. */
+static const struct http_body_ops *stream_body(struct http_conn *c,
+					       const struct http_request *req, void *data,
+					       void **ctx)
+{
+	struct api *a = data;
+	const char *p = req->path;
+	size_t n = strlen(p);
+
+	while (n > 1 && p[n - 1] == '/')
+		n--;
+	if (!a->update || req->method != HTTP_POST || n != 11 || strncmp(p, "/1.0/update", 11))
+		return NULL;
+	return api_update_body(a->update, c, req, ctx);
 }
 
 /* ---- the socket --------------------------------------------------------- */
@@ -503,7 +528,7 @@ static int listen_unix(const char *path, struct stat *st, struct cairn_err *e)
 int api_open(struct api **out, struct loop *l, struct supervisor *s,
 	     const char *sock_path, struct cairn_err *e)
 {
-	struct http_server_opts o = { .handler = handle };
+	struct http_server_opts o = { .handler = handle, .stream_body = stream_body };
 	struct stat st;
 	struct api *a;
 	int fd, r;
@@ -545,7 +570,7 @@ fail:
 
 int api_open_tls(struct api *a, const struct api_tls_opts *o, struct cairn_err *e)
 {
-	struct http_server_opts ho = { .handler = handle, .data = a,
+	struct http_server_opts ho = { .handler = handle, .stream_body = stream_body, .data = a,
 				       .max_conns = o->max_conns };
 	int r;
 
@@ -561,6 +586,15 @@ int api_open_tls(struct api *a, const struct api_tls_opts *o, struct cairn_err *
 		a->tls = NULL;
 		return r;
 	}
+	return 0;
+}
+
+int api_set_update(struct api *a, const struct update_opts *o, struct cairn_err *e)
+{
+	int r = api_update_new(&a->update, a->loop, a->sup, o);
+
+	if (r < 0)
+		return cairn_err_set(e, r, "api: update: out of memory");
 	return 0;
 }
 
@@ -584,6 +618,7 @@ void api_close(struct api *a)
 	/* Established TLS connections first: their transport needs a->tls. */
 	http_server_free(a->https);
 	api_tls_close(a->tls);
+	api_update_free(a->update);   /* after the connections: uploads end first */
 	api_logs_free(a->logs);
 	/* Remove the name only if it is still ours (a successor may own it). */
 	if (lstat(a->sock_path, &st) == 0 && st.st_ino == a->sock_ino &&

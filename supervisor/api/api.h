@@ -28,4 +28,9 @@ struct api_tls *api_get_tls(struct api *a);
 struct pools;
 void api_set_pools(struct api *a, const struct pools *p);
 
+/* POST /1.0/update (api_update.h): where the installer finds this host's
+ * slots, image and state; without it the route answers 503. */
+struct update_opts;
+int api_set_update(struct api *a, const struct update_opts *o, struct cairn_err *e);
+
 #endif

@@ -201,6 +201,13 @@ static int on_body(llhttp_t *ll, const char *at, size_t len)
 	struct http_parser *p = P(ll);
 	size_t need = p->req.body_len + len;
 
+	if (p->sink) {
+		if (p->sink(p->sink_ctx, at, len) < 0)
+			return perr(p, 500, "request body not taken");
+		p->req.body_len = need;
+		return 0;
+	}
+
 	if (need > p->max_body)
 		return perr(p, 413, "request body too large");
 	if (need + 1 > p->body_cap) {
@@ -269,6 +276,8 @@ void http_parser_next(struct http_parser *p)
 	p->n_headers = 0;
 	p->headers_done = false;
 	p->done = false;
+	p->sink = NULL;
+	p->sink_ctx = NULL;
 	if (llhttp_get_errno(&p->ll) == HPE_PAUSED)
 		llhttp_resume(&p->ll);
 }
@@ -284,8 +293,6 @@ static int finish_head(struct http_parser *p)
 		return perr(p, 431, "request header block too large");
 	if (!t || t[0] != '/')
 		return perr(p, 400, "request target must be an absolute path");
-	if ((p->ll.flags & F_CONTENT_LENGTH) && p->ll.content_length > p->max_body)
-		return perr(p, 413, "request body too large");
 	q = strchr(t, '?');
 	n = q ? (size_t)(q - t) : strlen(t);
 	r->query = q ? q + 1 : "";
@@ -295,6 +302,10 @@ static int finish_head(struct http_parser *p)
 	if (pct_decode(t, n, r->path, false) < 0)
 		return perr(p, 400, "bad percent-encoding in path");
 	r->method = (uint8_t)llhttp_get_method(&p->ll);
+	if (p->on_head && p->on_head(p, p->head_ctx) < 0)
+		return perr(p, 500, "out of memory");
+	if (!p->sink && (p->ll.flags & F_CONTENT_LENGTH) && p->ll.content_length > p->max_body)
+		return perr(p, 413, "request body too large");
 	return 0;
 }
 
@@ -380,6 +391,7 @@ enum conn_state {
 	C_HANDLE,   /* the handler has it; no answer queued yet */
 	C_WRITE,    /* writing a complete answer */
 	C_STREAM,   /* chunked answer open for as long as the peer stays */
+	C_DEFER,    /* the handler answers later (http_defer) */
 	C_DEAD,     /* waiting for the reaper timer */
 };
 
@@ -401,6 +413,9 @@ struct http_conn {
 	struct loop_timer *timer;
 	const struct http_stream_ops *sops;
 	void *sdata;
+	const struct http_body_ops *bops;   /* a streamed request body */
+	void *bctx;
+	bool body_paused;                   /* its consumer is full */
 };
 
 struct http_server {
@@ -446,6 +461,8 @@ static void conn_destroy(struct http_conn *c)
 		loop_timer_cancel(s->loop, c->timer);
 	if (c->sops && c->sops->closed)
 		c->sops->closed(c, c->sdata);
+	if (c->bops && c->bops->closed)
+		c->bops->closed(c->bctx);
 	c->tr.close(c->tctx);
 	http_parser_free(&c->parser);
 	free(c->out);
@@ -565,6 +582,9 @@ static void conn_answered(struct http_conn *c)
 		return;
 	}
 	c->state = C_READ;
+	c->bops = NULL;
+	c->bctx = NULL;
+	c->body_paused = false;
 	http_parser_next(&c->parser);
 	conn_want(c, EPOLLIN);
 }
@@ -577,7 +597,7 @@ static void conn_dispatch(struct http_conn *c)
 	s->o.handler(c, &c->parser.req, s->o.data);
 	if (c->state == C_HANDLE)
 		http_respond_error(c, 500, "no answer from the handler");
-	if (c->state == C_DEAD)
+	if (c->state == C_DEAD || c->state == C_DEFER)
 		return;
 	int r = conn_flush(c);
 	if (r < 0)
@@ -590,6 +610,9 @@ static void conn_parse_error(struct http_conn *c)
 {
 	struct http_parser *p = &c->parser;
 
+	if (c->bops && c->bops->closed)
+		c->bops->closed(c->bctx);   /* its body ends here, unfinished */
+	c->bops = NULL;
 	c->state = C_HANDLE;
 	http_respond_error(c, p->status ? p->status : 400, "%s",
 			   p->error[0] ? p->error : "bad request");
@@ -619,6 +642,12 @@ static void conn_input(struct http_conn *c)
 			continue;
 		}
 		c->in_off = c->in_len = 0;
+		if (c->bops && c->bops->ready && !c->bops->ready(c->bctx)) {
+			/* Hold the peer back until the consumer catches up. */
+			c->body_paused = true;
+			conn_want(c, 0);
+			return;
+		}
 		ssize_t n = c->tr.read(c->tctx, c->in, sizeof(c->in));
 		if (n == -EINTR)
 			continue;
@@ -669,6 +698,11 @@ static void conn_event(struct loop *l, int fd, uint32_t events, void *data)
 		conn_fail(c);
 		return;
 	}
+	if (c->body_paused || c->state == C_DEFER) {
+		if (events & EPOLLHUP)
+			conn_fail(c);   /* the uploader left */
+		return;
+	}
 	if ((events & EPOLLOUT) && (c->state == C_WRITE || c->state == C_STREAM)) {
 		bool streaming = c->state == C_STREAM && !c->close_after;
 		int r = conn_flush(c);
@@ -700,8 +734,14 @@ static void idle_cb(struct loop *l, void *data)
 	uint64_t now = loop_now_ms(), idle = s->o.idle_ms;
 
 	c->timer = NULL;
-	if (c->state == C_STREAM || now - c->last_ms < idle) {
-		uint64_t left = c->state == C_STREAM ? idle : idle - (now - c->last_ms);
+	/* Waiting on our own side (a stream, a busy body consumer, a deferred
+	 * answer) is not the client's silence. */
+	bool ours = c->state == C_STREAM || c->state == C_DEFER || c->body_paused;
+
+	if (ours)
+		c->last_ms = now;
+	if (ours || now - c->last_ms < idle) {
+		uint64_t left = ours ? idle : idle - (now - c->last_ms);
 
 		c->timer = loop_timer_add(l, left ? left : 1, idle_cb, c);
 		if (!c->timer)
@@ -709,6 +749,23 @@ static void idle_cb(struct loop *l, void *data)
 		return;
 	}
 	conn_fail(c);
+}
+
+/* The header block is in: does this route stream its body? */
+static int conn_head(struct http_parser *p, void *ctx)
+{
+	struct http_conn *c = ctx;
+	struct http_server *s = c->srv;
+	void *bctx = NULL;
+	const struct http_body_ops *ops = s->o.stream_body(c, &p->req, s->o.data, &bctx);
+
+	if (ops) {
+		c->bops = ops;
+		c->bctx = bctx;
+		p->sink = ops->data;
+		p->sink_ctx = bctx;
+	}
+	return 0;
 }
 
 static int conn_new(struct http_server *s, int fd, const struct http_transport *tr,
@@ -728,6 +785,10 @@ static int conn_new(struct http_server *s, int fd, const struct http_transport *
 	c->state = C_READ;
 	c->last_ms = loop_now_ms();
 	http_parser_init(&c->parser, s->o.max_header, s->o.max_body);
+	if (s->o.stream_body) {
+		c->parser.on_head = conn_head;
+		c->parser.head_ctx = c;
+	}
 	r = loop_add_fd(s->loop, fd, EPOLLIN, conn_event, c);
 	if (r < 0) {
 		tr->close(tctx);
@@ -891,16 +952,52 @@ static int queue_head(struct http_conn *c, int status, const char *ctype,
 int http_respond(struct http_conn *c, int status, const char *ctype,
 		 const char *extra, const void *body, size_t len)
 {
-	if (c->state != C_HANDLE)
+	bool deferred = c->state == C_DEFER;
+
+	if (c->state != C_HANDLE && !deferred)
 		return -EINVAL;
 	c->close_after = !c->parser.req.keep_alive;
+	/* An answer ends the request: a body consumer is not told of the
+	 * connection's end any more (it answered, or was told already). */
+	c->bops = NULL;
+	c->bctx = NULL;
 	if (queue_head(c, status, ctype, extra, len, false) < 0 ||
 	    (len && out_add(c, body, len) < 0)) {
 		conn_fail(c);
 		return -ENOMEM;
 	}
 	c->state = C_WRITE;
+	if (deferred) {   /* no dispatcher on the stack to flush for us */
+		int r = conn_flush(c);
+
+		if (r < 0)
+			conn_fail(c);
+		else if (r > 0)
+			conn_answered(c);
+	}
 	return 0;
+}
+
+void http_defer(struct http_conn *c)
+{
+	if (c->state != C_HANDLE)
+		return;
+	c->state = C_DEFER;
+	conn_want(c, 0);
+}
+
+void *http_body_ctx(const struct http_conn *c)
+{
+	return c->bops ? c->bctx : NULL;
+}
+
+void http_body_resume(struct http_conn *c)
+{
+	if (!c->body_paused || c->state == C_DEAD)
+		return;
+	c->body_paused = false;
+	conn_want(c, EPOLLIN);
+	conn_input(c);
 }
 
 int http_respond_error(struct http_conn *c, int status, const char *fmt, ...)

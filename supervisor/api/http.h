@@ -62,6 +62,13 @@ struct http_parser {
 	bool done;
 	int status;             /* on error: 400, 413, 431 */
 	char error[128];
+	/* Streaming bodies: on_head (if set) runs once the header block is
+	 * in and may set sink; the body then goes to sink chunk by chunk,
+	 * never into req.body, and max_body does not apply. */
+	int (*on_head)(struct http_parser *p, void *ctx);
+	void *head_ctx;
+	int (*sink)(void *ctx, const char *buf, size_t len);
+	void *sink_ctx;
 };
 
 void http_parser_init(struct http_parser *p, size_t max_header, size_t max_body);
@@ -101,7 +108,28 @@ struct http_conn;
 typedef void (*http_handler)(struct http_conn *c, const struct http_request *req,
 			     void *data);
 
+/* A route that takes its body as a stream (an update upload): data gets
+ * each piece as it arrives (all of it: keep it or drop it, or return a
+ * negative errno to fail the request with 500); before every read of the
+ * connection ready is asked, and while it says no the connection is not
+ * read (the peer is held back by TCP) until http_body_resume().  closed
+ * runs once if the connection goes away before the request is answered;
+ * c must not be used after it. */
+struct http_body_ops {
+	int (*data)(void *ctx, const char *buf, size_t len);
+	bool (*ready)(void *ctx);
+	void (*closed)(void *ctx);
+};
+
+/* Asked once per request when its header block is in (req has method,
+ * path and query, no body): return ops and set *ctx to stream this
+ * request's body, or NULL for the usual buffered body under max_body. */
+typedef const struct http_body_ops *(*http_stream_body_fn)(struct http_conn *c,
+							   const struct http_request *req,
+							   void *data, void **ctx);
+
 struct http_server_opts {
+	http_stream_body_fn stream_body;   /* NULL: every body is buffered */
 	size_t max_header;      /* 0: HTTP_MAX_HEADER */
 	size_t max_body;        /* 0: HTTP_MAX_BODY */
 	unsigned max_conns;     /* 0: HTTP_MAX_CONNS */
@@ -133,6 +161,15 @@ int http_server_adopt_transport(struct http_server *s, int fd,
  * lines, each ending in CRLF. */
 int http_respond(struct http_conn *c, int status, const char *ctype,
 		 const char *extra, const void *body, size_t len);
+/* From a handler: the answer comes later (http_respond or
+ * http_respond_error from a loop callback); the connection is not read
+ * meanwhile.  For streamed bodies whose work outlasts the upload. */
+void http_defer(struct http_conn *c);
+/* The ctx stream_body gave for this request's body (NULL: none). */
+void *http_body_ctx(const struct http_conn *c);
+/* A streamed body's consumer has room again: read on. */
+void http_body_resume(struct http_conn *c);
+
 /* {"error":"msg"} with status. */
 int http_respond_error(struct http_conn *c, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
