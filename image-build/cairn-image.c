@@ -19,12 +19,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <mbedtls/sha256.h>
 #include <zstd.h>
 
 #include "bundle.h"
 #include "err.h"
 #include "fileio.h"
+#include "sha256.h"
 #include "sign.h"
 
 #define CHUNK (1u << 20)
@@ -65,13 +65,12 @@ static int compress_artifact(const char *src, int tmpfd, const char *tmp, int le
 	size_t out_size = ZSTD_CStreamOutSize();
 	char *inb = malloc(CHUNK), *outb = malloc(out_size);
 	ZSTD_CCtx *z = ZSTD_createCCtx();
-	mbedtls_sha256_context sha;
+	struct cairn_sha256 *sha = cairn_sha256_new();
 	int fd = -1, r = 0;
 	bool last = false;
 
-	mbedtls_sha256_init(&sha);
 	a->size = a->compressed = 0;
-	if (!inb || !outb || !z || mbedtls_sha256_starts(&sha, 0)) {
+	if (!inb || !outb || !z || !sha) {
 		r = cairn_err_set(e, -ENOMEM, "out of memory");
 		goto out;
 	}
@@ -96,7 +95,7 @@ static int compress_artifact(const char *src, int tmpfd, const char *tmp, int le
 		}
 		last = n == 0;
 		a->size += (uint64_t)n;
-		mbedtls_sha256_update(&sha, (unsigned char *)inb, (size_t)n);
+		cairn_sha256_update(sha, inb, (size_t)n);
 		in = (ZSTD_inBuffer){ inb, (size_t)n, 0 };
 		do {
 			ZSTD_outBuffer out = { outb, out_size, 0 };
@@ -112,11 +111,11 @@ static int compress_artifact(const char *src, int tmpfd, const char *tmp, int le
 			a->compressed += out.pos;
 		} while (last ? rem != 0 : in.pos < in.size);
 	}
-	mbedtls_sha256_finish(&sha, a->sha256);
+	cairn_sha256_final(sha, a->sha256);
 out:
 	if (fd >= 0)
 		close(fd);
-	mbedtls_sha256_free(&sha);
+	cairn_sha256_free(sha);
 	ZSTD_freeCCtx(z);
 	free(inb);
 	free(outb);

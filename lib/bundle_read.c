@@ -3,6 +3,7 @@
  * holds more than one input and one output buffer, so a 2 GB root image
  * costs the same memory as a 2 KB one. */
 #include "bundle.h"
+#include "sha256.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -10,7 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <mbedtls/sha256.h>
 #include <zstd.h>
 
 #include "sign.h"
@@ -97,7 +97,7 @@ static void hex32(const unsigned char *b, char out[65])
 struct art {
 	const struct bundle_artifact *a;
 	ZSTD_DCtx *z;
-	mbedtls_sha256_context sha;
+	struct cairn_sha256 *sha;
 	char *outb;
 	size_t out_size;
 	uint64_t produced;
@@ -125,7 +125,7 @@ static int art_feed(struct art *t, ZSTD_inBuffer *in, struct cairn_err *e)
 			return cairn_err_set(e, -EFBIG, "update: artifact %s: larger than the "
 					     "%" PRIu64 " bytes its manifest says", a->name, a->size);
 		t->produced += out.pos;
-		if (mbedtls_sha256_update(&t->sha, (unsigned char *)t->outb, out.pos))
+		if (cairn_sha256_update(t->sha, t->outb, out.pos))
 			return cairn_err_set(e, -EIO, "update: artifact %s: sha256 failed", a->name);
 		if (t->wr && (r = t->wr(t->wctx, t->outb, out.pos, e)) < 0)
 			return cairn_err_prefix(e, r, "update: artifact %s", a->name);
@@ -145,8 +145,8 @@ int bundle_read_artifact(bundle_read_fn rd, void *rctx, const struct bundle_arti
 	int r = 0;
 
 	t.outb = malloc(t.out_size);
-	mbedtls_sha256_init(&t.sha);
-	if (!inb || !t.outb || !t.z || mbedtls_sha256_starts(&t.sha, 0)) {
+	t.sha = cairn_sha256_new();
+	if (!inb || !t.outb || !t.z || !t.sha) {
 		r = cairn_err_set(e, -ENOMEM, "update: artifact %s: out of memory", a->name);
 		goto out;
 	}
@@ -181,7 +181,7 @@ int bundle_read_artifact(bundle_read_fn rd, void *rctx, const struct bundle_arti
 				  "manifest says %" PRIu64, a->name, t.produced, a->size);
 		goto out;
 	}
-	if (mbedtls_sha256_finish(&t.sha, digest)) {
+	if (cairn_sha256_final(t.sha, digest)) {
 		r = cairn_err_set(e, -EIO, "update: artifact %s: sha256 failed", a->name);
 		goto out;
 	}
@@ -194,7 +194,7 @@ int bundle_read_artifact(bundle_read_fn rd, void *rctx, const struct bundle_arti
 				  "manifest %.12s...)", a->name, got, want);
 	}
 out:
-	mbedtls_sha256_free(&t.sha);
+	cairn_sha256_free(t.sha);
 	ZSTD_freeDCtx(t.z);
 	free(inb);
 	free(t.outb);

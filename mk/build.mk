@@ -14,9 +14,9 @@ LDFLAGS  := -pie -Wl,-z,relro,-z,now
 SANFLAGS := -std=c17 -O1 -g -D_GNU_SOURCE $(WARN) -fno-omit-frame-pointer \
             -fsanitize=address,undefined -fno-sanitize-recover=undefined -Ilib -Isupervisor -Isupervisor/workload -Isupervisor/api -Isupervisor/net -Isupervisor/storage -Isupervisor/container -Isupervisor/vm -Isupervisor/update -Icli
 
-SUP_LIBS := -linih -lcjson -lllhttp -lmbedtls -lmbedx509 -lmbedcrypto -lblkid -lfdisk -lmnl -lzstd -lpthread
-CLI_LIBS := -linih -lcjson -lllhttp -lmbedtls -lmbedx509 -lmbedcrypto -lzstd
-IMG_LIBS := -linih -lmbedtls -lmbedx509 -lmbedcrypto -lzstd
+SUP_LIBS := -linih -lcjson -lllhttp -lmbedtls -lmbedx509 -lmbedcrypto -lblkid -lfdisk -lmnl -lzstd -lcrypto -lpthread
+CLI_LIBS := -linih -lcjson -lllhttp -lmbedtls -lmbedx509 -lmbedcrypto -lzstd -lcrypto
+IMG_LIBS := -linih -lmbedtls -lmbedx509 -lmbedcrypto -lzstd -lcrypto
 
 LIB_SRCS  := $(wildcard lib/*.c)
 SUP_SRCS  := $(filter-out supervisor/main.c,$(wildcard supervisor/*.c supervisor/*/*.c))
