@@ -40,8 +40,10 @@ VERITY_MIB=${VERITY_MIB:-$(( (ROOT_MIB + 127) / 128 + 1 ))}
 # dm_mod + dm_verity: the verified root).
 INITRD_MODULES="virtio_blk crc32c_generic squashfs ext4 dm_mod dm_verity"
 # Modules stage 2 loads: network, ACPI power button (QMP system_powerdown)
-# and its input events, entropy, and what containers will want.
-ROOT_MODULES="virtio_net virtio_rng button evdev loop overlay tun veth bridge vfat nls_cp437 nls_ascii nls_utf8"
+# and its input events, entropy, and what containers will want; nftables
+# with NAT for [network] nat = yes (loaded at boot, so nft never depends on
+# the kernel's module requests).
+ROOT_MODULES="virtio_net virtio_rng button evdev loop overlay tun veth bridge vfat nls_cp437 nls_ascii nls_utf8 nf_tables nft_chain_nat nft_masq"
 
 for p in cairn-init cairnd cairnctl; do
 	[ -x "$OUT/$p" ] || die "$OUT/$p missing: run make first"
@@ -150,6 +152,8 @@ cp "$OUT/cairnd" "$R/usr/sbin/cairnd"
 cp "$OUT/cairnctl" "$R/usr/bin/cairnctl"
 # The time service for [host] ntp (trixie's busybox has no ntpd applet).
 cp /usr/sbin/chronyd "$R/usr/sbin/chronyd"
+# NAT for [network] nat = yes: cairnd writes its table with nft -f.
+cp /usr/sbin/nft "$R/usr/sbin/nft"
 # cairnd --prepare-data formats and grows /var (before busybox, whose
 # applets of the same names must not take their place).
 install_e2fsprogs "$R"

@@ -96,8 +96,15 @@ HELPERS     := $(patsubst tests/integration/helpers/%.c,$(O)/helpers/%,$(HELPER_
 $(O)/helpers/%: tests/integration/helpers/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
+# Test programs that drive supervisor code itself (tests/integration/tools/
+# X.c -> $(O)/tools/X, linked like cairnd).
+TOOL_SRCS := $(wildcard tests/integration/tools/*.c)
+TOOLS     := $(patsubst tests/integration/tools/%.c,$(O)/tools/%,$(TOOL_SRCS))
+$(O)/tools/%: $(O)/n/tests/integration/tools/%.o $(O)/libsup.a $(O)/libcairn.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(SUP_LIBS)
 .PHONY: helpers fuzz-bins
-helpers: $(HELPERS)
+helpers: $(HELPERS) $(TOOLS)
 
 # libFuzzer targets: tests/fuzz/fuzz_X.c against the whole of lib/,
 # supervisor/ and cli/ (but their mains), with ASan+UBSan.

@@ -26,6 +26,7 @@
 #include <dirent.h>
 #include <unistd.h>
 
+#include "bridge.h"
 #include "netlink.h"
 #include "strv.h"
 
@@ -44,6 +45,7 @@ struct net {
 	struct loop *loop;
 	struct nl *nl;
 	struct nl_events *ev;
+	struct bridges *br;         /* [network] sections: bridge.c */
 	int ino;                    /* inotify on resolv_dir, or -1 */
 	char *resolv_conf, *resolv_dir;
 	struct net_if *ifs;
@@ -377,6 +379,8 @@ void net_apply(struct net *n, const struct cairn_config *c)
 		say("resolv.conf: %s", e.msg);
 	if (drop_stale_leases(n) || ret > 0)
 		write_resolv(n);
+	if (n->br)
+		bridges_apply(n->br, c);
 }
 
 /* ---- kernel events ---- */
@@ -515,6 +519,7 @@ static void mkdirs(const char *path)
 int net_new(struct net **out, struct loop *l, const struct net_opts *o, struct cairn_err *e)
 {
 	struct net *n = calloc(1, sizeof(*n));
+	struct cairn_err be;
 	int ret;
 
 	*out = NULL;
@@ -536,6 +541,8 @@ int net_new(struct net **out, struct loop *l, const struct net_opts *o, struct c
 		net_free(n);
 		return cairn_err_sys(e, ret, "network events");
 	}
+	if (bridges_new(&n->br, NULL, &be) < 0)
+		say("network: %s: [network] bridges will not be made", be.msg);
 	mkdirs(n->resolv_dir);
 	n->ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (n->ino < 0 ||
@@ -566,6 +573,7 @@ void net_free(struct net *n)
 		close(n->ino);
 	}
 	nl_close(n->nl);
+	bridges_free(n->br);
 	for (size_t k = 0; k < n->n; k++)
 		def_free(&n->ifs[k].def);
 	free(n->ifs);

@@ -8,6 +8,7 @@
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
+#include <linux/veth.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -143,6 +144,67 @@ struct nlmsghdr *nlb_route_default(void *buf, uint32_t seq, bool add, int family
 	return m;
 }
 
+struct nlmsghdr *nlb_bridge_new(void *buf, uint32_t seq, const char *name)
+{
+	struct nlmsghdr *m = header(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, seq);
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(m, sizeof(*ifi));
+	struct nlattr *info;
+
+	ifi->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(m, IFLA_IFNAME, name);
+	info = mnl_attr_nest_start(m, IFLA_LINKINFO);
+	mnl_attr_put_strz(m, IFLA_INFO_KIND, "bridge");
+	mnl_attr_nest_end(m, info);
+	return m;
+}
+
+struct nlmsghdr *nlb_veth_new(void *buf, uint32_t seq, const char *name, const char *peer,
+			      int netns_fd, const uint8_t *mac)
+{
+	struct nlmsghdr *m = header(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, seq);
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(m, sizeof(*ifi));
+	struct nlattr *info, *data, *p;
+
+	ifi->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(m, IFLA_IFNAME, name);
+	info = mnl_attr_nest_start(m, IFLA_LINKINFO);
+	mnl_attr_put_strz(m, IFLA_INFO_KIND, "veth");
+	data = mnl_attr_nest_start(m, IFLA_INFO_DATA);
+	/* the peer is a whole link description: an ifinfomsg, then attributes */
+	p = mnl_attr_nest_start(m, VETH_INFO_PEER);
+	((struct ifinfomsg *)mnl_nlmsg_put_extra_header(m, sizeof(*ifi)))->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(m, IFLA_IFNAME, peer);
+	if (netns_fd >= 0)
+		mnl_attr_put_u32(m, IFLA_NET_NS_FD, (uint32_t)netns_fd);
+	if (mac)
+		mnl_attr_put(m, IFLA_ADDRESS, 6, mac);
+	mnl_attr_nest_end(m, p);
+	mnl_attr_nest_end(m, data);
+	mnl_attr_nest_end(m, info);
+	return m;
+}
+
+struct nlmsghdr *nlb_link_master(void *buf, uint32_t seq, int ifindex, int master)
+{
+	struct nlmsghdr *m = header(buf, RTM_NEWLINK, 0, seq);
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(m, sizeof(*ifi));
+
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	mnl_attr_put_u32(m, IFLA_MASTER, (uint32_t)master);
+	return m;
+}
+
+struct nlmsghdr *nlb_link_del(void *buf, uint32_t seq, int ifindex)
+{
+	struct nlmsghdr *m = header(buf, RTM_DELLINK, 0, seq);
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(m, sizeof(*ifi));
+
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	return m;
+}
+
 /* ---- requests ---- */
 
 int nl_request(struct nl *n, struct nlmsghdr *m)
@@ -160,6 +222,48 @@ int nl_request(struct nl *n, struct nlmsghdr *m)
 		ret = mnl_cb_run(n->buf, (size_t)len, m->nlmsg_seq, n->portid, NULL, NULL);
 	} while (ret > MNL_CB_STOP);
 	return ret < 0 ? -errno : 0;
+}
+
+struct get_one {
+	struct nl_link *l;
+	bool found;
+};
+
+static int get_one_cb(const struct nlmsghdr *m, void *data)
+{
+	struct get_one *g = data;
+
+	if (nl_parse_link(m, g->l) == 0)
+		g->found = true;
+	return MNL_CB_OK;
+}
+
+int nl_link_get(struct nl *n, const char *name, struct nl_link *out)
+{
+	char req[256] __attribute__((aligned(NLMSG_ALIGNTO)));
+	struct nlmsghdr *m;
+	struct ifinfomsg *ifi;
+	struct get_one g = { out, false };
+	ssize_t len;
+	int ret;
+
+	if (!name || !*name || strlen(name) >= IF_NAMESIZE)
+		return -EINVAL;
+	m = header(req, RTM_GETLINK, NLM_F_ACK, nl_seq(n));
+	ifi = mnl_nlmsg_put_extra_header(m, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(m, IFLA_IFNAME, name);
+	if (mnl_socket_sendto(n->sock, m, m->nlmsg_len) < 0)
+		return -errno;
+	do {
+		len = mnl_socket_recvfrom(n->sock, n->buf, sizeof(n->buf));
+		if (len < 0)
+			return -errno;
+		ret = mnl_cb_run(n->buf, (size_t)len, m->nlmsg_seq, n->portid, get_one_cb, &g);
+	} while (ret > MNL_CB_STOP);
+	if (ret < 0)
+		return -errno;
+	return g.found ? 0 : -ENODEV;
 }
 
 struct collect {
@@ -284,9 +388,22 @@ int nl_parse_link(const struct nlmsghdr *m, struct nl_link *l)
 	l->ifindex = ifi->ifi_index;
 	l->flags = ifi->ifi_flags;
 	if (t.tb[IFLA_IFNAME] && mnl_attr_validate(t.tb[IFLA_IFNAME], MNL_TYPE_STRING) == 0)
-		snprintf(l->name, sizeof(l->name), "%s", mnl_attr_get_str(t.tb[IFLA_IFNAME]));
+		snprintf(l->name, sizeof(l->name), "%.*s",   /* maybe not NUL-terminated */
+			 (int)mnl_attr_get_payload_len(t.tb[IFLA_IFNAME]),
+			 mnl_attr_get_str(t.tb[IFLA_IFNAME]));
 	if (t.tb[IFLA_MTU] && mnl_attr_validate(t.tb[IFLA_MTU], MNL_TYPE_U32) == 0)
 		l->mtu = mnl_attr_get_u32(t.tb[IFLA_MTU]);
+	if (t.tb[IFLA_MASTER] && mnl_attr_validate(t.tb[IFLA_MASTER], MNL_TYPE_U32) == 0)
+		l->master = (int)mnl_attr_get_u32(t.tb[IFLA_MASTER]);
+	if (t.tb[IFLA_LINKINFO] && mnl_attr_validate(t.tb[IFLA_LINKINFO], MNL_TYPE_NESTED) == 0) {
+		const struct nlattr *a;
+
+		mnl_attr_for_each_nested(a, t.tb[IFLA_LINKINFO])
+			if (mnl_attr_get_type(a) == IFLA_INFO_KIND &&
+			    mnl_attr_validate(a, MNL_TYPE_STRING) == 0)
+				snprintf(l->kind, sizeof(l->kind), "%.*s",
+					 (int)mnl_attr_get_payload_len(a), mnl_attr_get_str(a));
+	}
 	if (t.tb[IFLA_ADDRESS] && mnl_attr_get_payload_len(t.tb[IFLA_ADDRESS]) == 6) {
 		memcpy(l->mac, mnl_attr_get_payload(t.tb[IFLA_ADDRESS]), 6);
 		l->has_mac = true;
@@ -324,7 +441,9 @@ int nl_parse_addr(const struct nlmsghdr *m, struct nl_addr *a)
 	if (t.tb[IFA_FLAGS] && mnl_attr_validate(t.tb[IFA_FLAGS], MNL_TYPE_U32) == 0)
 		a->flags = mnl_attr_get_u32(t.tb[IFA_FLAGS]);
 	if (t.tb[IFA_LABEL] && mnl_attr_validate(t.tb[IFA_LABEL], MNL_TYPE_STRING) == 0)
-		snprintf(a->label, sizeof(a->label), "%s", mnl_attr_get_str(t.tb[IFA_LABEL]));
+		snprintf(a->label, sizeof(a->label), "%.*s",
+			 (int)mnl_attr_get_payload_len(t.tb[IFA_LABEL]),
+			 mnl_attr_get_str(t.tb[IFA_LABEL]));
 	return 0;
 }
 

@@ -1,7 +1,8 @@
 /* netlink.h - the few rtnetlink requests cairnd makes for the host's own
  * links (libmnl): list links and addresses, set a link up / its MTU / its
- * name, add and delete addresses and default routes, and decode the
- * RTM_NEWLINK / RTM_*ADDR messages the event socket receives.
+ * name / its master, add and delete addresses and default routes, create
+ * bridges and veth pairs, delete links, and decode the RTM_NEWLINK /
+ * RTM_*ADDR messages the event socket receives.
  *
  * Message building (nlb_*) is separate from sending so tests can check
  * the bytes without a kernel.  Requests are synchronous on a socket of
@@ -30,6 +31,8 @@ struct nl_link {
 	bool has_mac;
 	unsigned flags;          /* IFF_* */
 	unsigned mtu;
+	int master;              /* ifindex of its bridge, 0: none */
+	char kind[16];           /* IFLA_INFO_KIND ("bridge", "veth"...), or "" */
 };
 
 struct nl_addr {
@@ -56,10 +59,24 @@ struct nlmsghdr *nlb_addr(void *buf, uint32_t seq, bool add, int ifindex,
 struct nlmsghdr *nlb_route_default(void *buf, uint32_t seq, bool add, int family,
 				   int ifindex, const struct cairn_ip *gw);
 
+/* A new bridge link (create, fail if present). */
+struct nlmsghdr *nlb_bridge_new(void *buf, uint32_t seq, const char *name);
+/* A new veth pair name <-> peer (create, fail if present); the peer is
+ * made in the network namespace of netns_fd (-1: this one), with mac when
+ * not NULL. */
+struct nlmsghdr *nlb_veth_new(void *buf, uint32_t seq, const char *name, const char *peer,
+			      int netns_fd, const uint8_t *mac);
+/* Put ifindex under the bridge master (0: out of any bridge). */
+struct nlmsghdr *nlb_link_master(void *buf, uint32_t seq, int ifindex, int master);
+struct nlmsghdr *nlb_link_del(void *buf, uint32_t seq, int ifindex);
+
 /* Send a built message with NLM_F_ACK and wait for the answer: 0 or the
  * kernel's -errno. */
 int nl_request(struct nl *n, struct nlmsghdr *m);
 uint32_t nl_seq(struct nl *n);
+
+/* One link by name: 0, -ENODEV when there is none, or -errno. */
+int nl_link_get(struct nl *n, const char *name, struct nl_link *out);
 
 /* Dumps, into new arrays freed by the caller. */
 int nl_links(struct nl *n, struct nl_link **out, size_t *count, struct cairn_err *e);

@@ -67,6 +67,7 @@ setup() {
 # dir, signed (openssl, on the host) with the key the image trusts: the
 # build's signer, build/keys/dev-signer.key unless SIGNING_KEY says.
 test_conf() {
+	mkdir -p "$(dirname "$W")"   # a fresh tree has no work dir yet
 	cat config/demo.conf "$SYS/shell.conf" >"$W.conf"
 	key=${SIGNING_KEY:-build/keys/dev-signer.key}
 	[ -f "$key" ] || fail "$key missing: the image's signer (make image makes it)"
