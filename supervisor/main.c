@@ -172,20 +172,13 @@ static void apply_hostname(const char *name)
 		fprintf(stderr, "cairnd: hostname %s\n", name);
 }
 
-static void on_applied(struct supervisor *s, const struct cairn_config *c, void *data)
+/* The config's [trust] for the HTTPS API (once the API exists). */
+static void apply_trust(struct cairnd *d, const struct cairn_config *c)
 {
-	struct cairnd *d = data;
 	struct api_tls *t = d->api ? api_get_tls(d->api) : NULL;
 	struct cairn_err e = { "" };
 	size_t n;
 
-	(void)s;
-	if (c && getenv("CAIRN_MANAGE_HOST"))
-		apply_hostname(c->host.hostname);
-	if (d->net && c)
-		net_apply(d->net, c);   /* [interface] sections, resolv.conf */
-	if (d->pools && c)
-		pools_apply(d->pools, c);   /* [pool] sections: storage/pool.c */
 	if (!t || !c || !c->trust_line)
 		return;
 	n = cairn_strv_len(c->trust_clients);
@@ -197,6 +190,23 @@ static void on_applied(struct supervisor *s, const struct cairn_config *c, void 
 		fprintf(stderr, "cairnd: api: %zu trusted client fingerprint%s%s%s (from [trust])\n",
 			n, n == 1 ? "" : "s", c->trust_client_ca ? " and client CA " : "",
 			c->trust_client_ca ? c->trust_client_ca : "");
+}
+
+/* A config is in force (at boot before any workload starts, and after
+ * every reload): the host's side of it first, since workloads stand on
+ * its links, bridges and pools. */
+static void on_applied(struct supervisor *s, const struct cairn_config *c, void *data)
+{
+	struct cairnd *d = data;
+
+	(void)s;
+	if (c && getenv("CAIRN_MANAGE_HOST"))
+		apply_hostname(c->host.hostname);
+	if (d->net && c)
+		net_apply(d->net, c);   /* [interface], [network] sections, resolv.conf */
+	if (d->pools && c)
+		pools_apply(d->pools, c);   /* [pool] sections: storage/pool.c */
+	apply_trust(d, c);
 }
 
 /* The port of an --listen value; -1 if it does not parse (then
@@ -370,8 +380,8 @@ int main(int argc, char **argv)
 		}
 	}
 	d.api = api;
-	/* The config was loaded before the API existed: its [trust] now. */
-	on_applied(d.sup, sup_active_config(d.sup), &d);
+	/* The config was applied before the API existed: its [trust] now. */
+	apply_trust(&d, sup_active_config(d.sup));
 	say_ready();
 
 	ret = loop_run(d.loop);
