@@ -28,7 +28,7 @@ trap cleanup EXIT INT TERM
 now() { date +%s%N; }
 rate() { echo "$MB $1 $2" | awk '{ printf "%.0f", $1 * 1048576 / 1e6 / (($3 - $2) / 1e9) }'; }
 
-mkdir -p "$W/art" "$W/trust" "$W/image" "$W/esp/a" "$W/esp/b" "$W/slot"
+mkdir -p "$W/art" "$W/trust" "$W/image" "$W/esp/loader/entries" "$W/slot"
 half=$((MB / 2))
 { head -c "$((half * 1048576))" /dev/urandom; head -c "$(((MB - half) * 1048576))" /dev/zero; } \
 	> "$W/art/root.sqfs"
@@ -53,7 +53,7 @@ zstd -q -d -c "$W/root.zst" | dd of="$W/slot/floor" bs=1M conv=fsync,notrunc sta
 t1=$(now); floor=$(rate "$t0" "$t1")
 
 # -- cairn
-CAIRN_STUB_ESP=$W/esp "$OUT/cairnd" --no-tls --demo= --seed-label= --seed-dir "$W/seed" \
+"$OUT/cairnd" --esp-dir "$W/esp" --version-file "$W/image/version" --no-tls --demo= --seed-label= --seed-dir "$W/seed" \
 	--config-dir "$W/store" --trust-dir "$W/trust" --run-dir "$W/run" --log-dir "$W/log" \
 	--update-dir "$W/upd" --image-info "$W/image" --cmdline "$W/cmdline" \
 	--update-root "$W/slot/root" --update-verity "$W/slot/verity" 2>"$W/cairnd.err" &

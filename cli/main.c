@@ -23,6 +23,7 @@
 #include "err.h"
 #include "format.h"
 #include "format_pool.h"
+#include "format_slots.h"
 #include "remote.h"
 
 #ifndef CAIRN_VERSION
@@ -44,7 +45,8 @@ static const char usage_text[] =
 	"\n"
 	"Instances:\n"
 	"  list                      every instance, its state, pid, restarts, uptime\n"
-	"  status NAME               one instance in detail\n"
+	"  status [NAME]             one instance in detail; without NAME the host\n"
+	"                            and its slots\n"
 	"  logs NAME [-n N] [-f]     the last N lines of its log (100); -f follows it\n"
 	"  start NAME | stop NAME | restart NAME\n"
 	"\n"
@@ -55,6 +57,7 @@ static const char usage_text[] =
 	"  pool list                 storage pools: state, file system, size, use, source\n"
 	"  update FILE [--reboot]    install an update bundle into the other slot\n"
 	"  update --check [--trust DIR] FILE   verify a bundle offline (/etc/cairn/trust)\n"
+	"  slots                     the A/B image slots: state, version, boot tries, why failed\n"
 	"\n"
 	"Signing and certificates (local):\n"
 	"  keygen [--out PREFIX]            new signer key pair PREFIX.key, PREFIX.pub\n"
@@ -184,6 +187,14 @@ static int cmd_pool(struct ctl *c)
 	return cmd_get(c, "/1.0/pools", fmt_pools);
 }
 
+/* slots: format_slots.c */
+static int cmd_slots(struct ctl *c)
+{
+	if (need_args(c, 0, "slots"))
+		return EXIT_USAGE;
+	return cmd_get(c, "/1.0/slots", fmt_slots);
+}
+
 static int cmd_info(struct ctl *c)
 {
 	if (need_args(c, 0, "info"))
@@ -195,7 +206,17 @@ static int cmd_status(struct ctl *c)
 {
 	char name[256 * 3], path[1024];
 
-	if (need_args(c, 1, "status NAME"))
+	if (c->nargs == 0 && !c->json) {   /* the host, then its slots */
+		int ret = cmd_get(c, "/1.0", fmt_info);
+
+		if (ret)
+			return ret;
+		putchar('\n');
+		return cmd_get(c, "/1.0/slots", fmt_slots);
+	}
+	if (c->nargs == 0)
+		return cmd_get(c, "/1.0/slots", fmt_slots);
+	if (need_args(c, 1, "status [NAME]"))
 		return EXIT_USAGE;
 	path_escape(name, sizeof(name), c->args[0]);
 	snprintf(path, sizeof(path), "/1.0/instances/%s", name);
@@ -423,6 +444,7 @@ static const struct {
 	{ "cert", cmd_keys },
 	{ "push", cmd_push },       { "remote", cmd_remote },
 	{ "pool", cmd_pool },       { "update", cmd_update },
+	{ "slots", cmd_slots },
 };
 
 int main(int argc, char **argv)

@@ -9,12 +9,18 @@
 ESP_MIB=${ESP_MIB:-64}
 SDBOOT_EFI=/usr/lib/systemd/boot/efi/systemd-bootx64.efi
 
-# mkesp OUT VMLINUZ INITRD CMDLINE: write the ESP image OUT holding
+# mkesp OUT VMLINUZ INITRD CMDLINE VERSION: write the ESP image OUT holding
 # systemd-boot (removable-media path and its own), loader.conf, slot a's
 # kernel and initramfs, and slot a's loader entry with a boot counter of 3
 # tries (systemd-boot renames cairn-a+3.conf to cairn-a+2-1.conf on a try).
+# The entry's `version` and `sort-key` lines are what systemd-boot orders
+# cairn's entries by (after putting those with no tries left last), so a
+# newer slot with tries left boots first; the same lines as the slot
+# keeper writes (supervisor/update/entry.c).  loader.conf names no
+# `default`: a default pattern or id could pin an entry that ran out of
+# tries, while the order alone falls back to the other slot.
 mkesp() {
-	out=$1 kernel=$2 initrd=$3 cmdline=$4
+	out=$1 kernel=$2 initrd=$3 cmdline=$4 version=$5
 	sde=$SOURCE_DATE_EPOCH fat_epoch=$SOURCE_DATE_EPOCH
 	[ "$fat_epoch" -ge 315532800 ] || fat_epoch=315532800
 	[ -f "$SDBOOT_EFI" ] || die "$SDBOOT_EFI missing (systemd-boot-efi in the build root)"
@@ -27,11 +33,12 @@ mkesp() {
 	mkdir -p "$d"
 	cat >"$d/loader.conf" <<L
 timeout 0
-default cairn-*
 editor no
 L
 	cat >"$d/entry.conf" <<L
-title cairn (slot a)
+title cairn $version (slot a)
+version $version
+sort-key cairn
 linux /EFI/cairn/a/vmlinuz
 initrd /EFI/cairn/a/initrd
 options $cmdline

@@ -50,6 +50,10 @@ for p in cairn-init cairnd cairnctl; do
 done
 [ -f "$DEMO_CONF" ] || die "$DEMO_CONF missing"
 [ -f /packages.txt ] || die "/packages.txt missing (made with the build root)"
+# The image's version: /usr/share/cairn/version and the loader entry's
+# `version` (systemd-boot boots the higher one among entries with tries).
+VERSION=$(cat VERSION) || die "VERSION missing"
+echo "$VERSION" | grep -Eqx '[A-Za-z0-9.+~^_-]{1,63}' || die "VERSION '$VERSION': expected 1-63 of A-Z a-z 0-9 . + ~ ^ _ -"
 
 # The newest packaged kernel in the build root.
 KVER=$(ls /lib/modules | sort -V | tail -1)
@@ -168,7 +172,7 @@ cp /packages.txt "$R/usr/share/cairn/packages.txt"
 echo "$KVER" >"$R/usr/share/cairn/kernel-release"
 # What this image is, for updates (docs/updates.md): bundles must match it.
 echo "${CAIRN_COMPATIBLE:-cairn-x86_64}" >"$R/usr/share/cairn/compatible"
-cat "$(dirname "$0")/../VERSION" >"$R/usr/share/cairn/version"
+echo "$VERSION" >"$R/usr/share/cairn/version"
 copy_libs "$R"
 # -all-root: ownership does not depend on who built it; fixed times and
 # mksquashfs's sorted directories make the bytes reproducible (it refuses
@@ -203,13 +207,16 @@ echo "cairn.slot=a cairn.roothash=$ROOTHASH" >"$TMP/cmdline"
 # formats it, so the file system is made for the size it will have.
 # The ESP comes first: systemd-boot and slot a's loader entry, whose
 # options are the direct boot's words (console, panic) plus IMG/cmdline.
-# The A/B issue adds: cairn-root-b, cairn-verity-b before cairn-data.
+# Slot b has the same sizes and starts blank: no loader entry names it
+# until an update has written it (docs/slots.md).
 mkesp "$TMP/esp.img" "$TMP/vmlinuz" "$TMP/initramfs.img" \
-	"console=ttyS0 panic=-1 $(cat "$TMP/cmdline")"
+	"console=ttyS0 panic=-1 $(cat "$TMP/cmdline")" "$VERSION"
 cat >"$TMP/layout" <<EOF
 ESP $GPT_ESP $ESP_MIB $TMP/esp.img
 cairn-root-a $GPT_ROOT_X86_64 $ROOT_MIB $TMP/root.sqfs
 cairn-verity-a $GPT_ROOT_VERITY_X86_64 $VERITY_MIB $TMP/root.verity
+cairn-root-b $GPT_ROOT_X86_64 $ROOT_MIB -
+cairn-verity-b $GPT_ROOT_VERITY_X86_64 $VERITY_MIB -
 cairn-data $GPT_VAR $DATA_MIB -
 EOF
 mkdisk "$TMP/disk.img" "$TMP/layout"
@@ -227,4 +234,4 @@ say "  $IMG/initramfs.img  $(size "$IMG/initramfs.img")  (modules: $INITRD_MODUL
 say "  $IMG/root.sqfs      $(size "$IMG/root.sqfs")  sha256 $(sha256sum "$IMG/root.sqfs" | cut -c1-16)"
 say "  $IMG/root.verity    $(size "$IMG/root.verity")  root hash $ROOTHASH"
 say "  $IMG/cmdline        $(cat "$IMG/cmdline")"
-say "  $IMG/disk.img       $(size "$IMG/disk.img") (sparse, $(du -h "$IMG/disk.img" | cut -f1) used): ESP ${ESP_MIB}M, cairn-root-a ${ROOT_MIB}M, cairn-verity-a ${VERITY_MIB}M, cairn-data ${DATA_MIB}M (blank)"
+say "  $IMG/disk.img       $(size "$IMG/disk.img") (sparse, $(du -h "$IMG/disk.img" | cut -f1) used): ESP ${ESP_MIB}M, cairn-root-a ${ROOT_MIB}M, cairn-verity-a ${VERITY_MIB}M, cairn-root-b ${ROOT_MIB}M (blank), cairn-verity-b ${VERITY_MIB}M (blank), cairn-data ${DATA_MIB}M (blank)"

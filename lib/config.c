@@ -205,6 +205,8 @@ void cairn_config_free(struct cairn_config *c)
 	cairn_strv_free(c->trust_clients);
 	free(c->trust_client_ca);
 	free(c->host.hostname);
+	cairn_strv_free(c->host.health_command);
+	free(c->host.health_address);
 	free(c->path);
 	free(c);
 }

@@ -113,6 +113,11 @@ struct cairn_host {
 	int line;
 	char **ntp;               /* ntp = servers: a generated service ntpd */
 	int ntp_line;
+	/* Blessing a boot (supervisor/update/bless.c, docs/slots.md). */
+	unsigned bless_after_ms;    /* essential instances up this long (30 s) */
+	unsigned health_timeout_ms; /* unblessed this long: reboot (5 min) */
+	char **health_command;      /* must exit 0, or NULL */
+	char *health_address;       /* HOST:PORT that must accept TCP, or NULL */
 };
 
 struct cairn_config {

@@ -23,6 +23,7 @@
 #include "config_kind.h"
 #include "config_pool.h"
 #include "duration.h"
+#include "hostport.h"
 #include "shellsplit.h"
 #include "size.h"
 #include "strv.h"
@@ -30,6 +31,7 @@
 enum vtype {
 	T_ARGV, T_ENV, T_ACCOUNT, T_PATH, T_RESTART, T_DURATION, T_UINT,
 	T_NAMES, T_SIGNAL, T_SIZE, T_BOOL, T_HOSTNAME, T_U64, T_FINGERPRINTS,
+	T_HOSTPORT,
 };
 
 struct key {
@@ -69,6 +71,10 @@ enum { K_EXEC = 0, K_USER = 2, K_GROUP = 3, K_DELAY = 6, K_DELAY_MAX = 7 };
 static const struct key host_keys[] = {
 	{ "hostname",   T_HOSTNAME, H(hostname),   0, 0, false },
 	{ "generation", T_U64,      H(generation), 0, UINT64_MAX, false },
+	{ "bless_after",    T_DURATION, H(bless_after_ms),    0, UINT32_MAX, false },
+	{ "health_timeout", T_DURATION, H(health_timeout_ms), 1, UINT32_MAX, false },
+	{ "health_command", T_ARGV,     H(health_command),    0, 0, false },
+	{ "health_address", T_HOSTPORT, H(health_address),    0, 0, false },
 };
 #undef H
 #define N_HOST_KEYS (sizeof(host_keys) / sizeof(host_keys[0]))
@@ -501,6 +507,16 @@ static void set_value(struct parser *p, const struct key *k, void *base, const c
 			return oom(p);
 		break;
 	}
+	case T_HOSTPORT: {
+		char host[256], port[8];
+
+		if (cairn_hostport_split(v, host, sizeof(host), port, sizeof(port)) < 0)
+			return BAD("expected HOST:PORT (an address or name, [IPv6]:PORT, port 1-65535)",
+				   v, k->name, sec);
+		if (!(*(char **)field = strdup(v)))
+			return oom(p);
+		break;
+	}
 	case T_HOSTNAME: {
 		char *h;
 
@@ -698,6 +714,8 @@ int cairn_config_parse(const char *buf, size_t len, const char *name,
 		return cairn_err_set(e, -ENOMEM, "%s: out of memory", p.file);
 	p.c->path = strdup(p.file);
 	p.c->host.hostname = strdup("cairn");
+	p.c->host.bless_after_ms = 30 * 1000;
+	p.c->host.health_timeout_ms = 5 * 60 * 1000;
 	if (!p.c->path || !p.c->host.hostname) {
 		ret = cairn_err_set(e, -ENOMEM, "%s: out of memory", p.file);
 		goto out;

@@ -40,17 +40,17 @@ $(O)/s/%.o: %.c
 	$(CC) $(SANFLAGS) -MMD -MP -c -o $@ $<
 
 $(O)/libcairn.a: $(call objs,n,$(LIB_SRCS))
-	ar rcs $@ $^
+	rm -f $@; ar rcs $@ $^   # from scratch: a deleted source leaves no member behind
 $(O)/libcairn-san.a: $(call objs,s,$(LIB_SRCS))
-	ar rcs $@ $^
+	rm -f $@; ar rcs $@ $^   # from scratch: a deleted source leaves no member behind
 $(O)/libsup.a: $(call objs,n,$(SUP_SRCS))
-	ar rcs $@ $^
+	rm -f $@; ar rcs $@ $^   # from scratch: a deleted source leaves no member behind
 $(O)/libsup-san.a: $(call objs,s,$(SUP_SRCS))
-	ar rcs $@ $^
+	rm -f $@; ar rcs $@ $^   # from scratch: a deleted source leaves no member behind
 $(O)/libcli.a: $(call objs,n,$(CLI_SRCS))
-	ar rcs $@ $^
+	rm -f $@; ar rcs $@ $^   # from scratch: a deleted source leaves no member behind
 $(O)/libcli-san.a: $(call objs,s,$(CLI_SRCS))
-	ar rcs $@ $^
+	rm -f $@; ar rcs $@ $^   # from scratch: a deleted source leaves no member behind
 
 $(O)/cairnd: $(O)/n/supervisor/main.o $(O)/libsup.a $(O)/libcairn.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(SUP_LIBS)

@@ -26,11 +26,13 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "bless.h"
 #include "configstore.h"
 #include "datapart.h"
 #include "loop.h"
 #include "net.h"
 #include "pool.h"
+#include "slot_env.h"
 #include "strv.h"
 #include "supervisor.h"
 #include "tls.h"
@@ -46,6 +48,7 @@ struct cairnd {
 	struct api *api;
 	struct net *net;        /* host links and DNS (NULL: none) */
 	struct pools *pools;    /* [pool] sections (NULL: none) */
+	struct bless *bless;    /* blessing this boot (NULL: nothing to do) */
 	int exit_code;
 	bool stopping;
 };
@@ -79,17 +82,26 @@ static void usage(FILE *f)
 		"  --resolv-conf FILE  where [interface] dns and DHCP name servers go\n"
 		"                  (default " NET_RESOLV_CONF_DEFAULT "; fragments in RUN/resolv.d)\n"
 		"  --pools-dir DIR where [pool] sections are mounted (default " POOLS_DIR_DEFAULT ")\n"
-		"  --update-dir DIR  update state: failed-versions, temporaries\n"
+		"  --update-dir DIR  update state: failed-versions, unblessed, temporaries\n"
 		"                  (default " UPDATE_DIR_DEFAULT ")\n"
 		"  --image-info DIR  this image's compatible and version files\n"
 		"                  (default " UPDATE_SHARE_DEFAULT ")\n"
-		"  --cmdline FILE  where cairn.slot= says which slot booted (/proc/cmdline)\n"
+		"  --version-file FILE  the image's version for the slots (default " SLOT_VERSION_FILE ")\n"
+		"  --cmdline FILE  the kernel command line: cairn.slot= (default " SLOT_CMDLINE ")\n"
 		"  --update-root PATH --update-verity PATH  write updates there instead of\n"
 		"                  the inactive slot's partitions (tests)\n"
+		"  --esp-dir DIR   a directory standing for the ESP (default: the partition\n"
+		"                  labelled " SLOT_ESP_LABEL ", mounted at " SLOT_ESP_MOUNT ")\n"
+		"  --sys-block DIR --dev-dir DIR  where partitions are found by GPT label\n"
+		"                  (default " SLOT_SYS_BLOCK ", " SLOT_DEV_DIR ")\n"
 		"\n"
 		"cairnd --prepare-data [--label LABEL]\n"
 		"  grow the data partition (default cairn-data) to the end of its disk,\n"
-		"  format it ext4 if blank, then exit (cairn-init runs this before /var)\n");
+		"  format it ext4 if blank, then exit (cairn-init runs this before /var)\n"
+		"\n"
+		"cairnd [--esp-dir DIR ...] --install-boot SLOT KERNEL INITRD ROOTHASH VERSION\n"
+		"  write SLOT's kernel, initrd and a fresh cairn-SLOT+3.conf on the ESP\n"
+		"  (recovery and tests; updates do this themselves)\n");
 }
 
 static void say_ready(void)
@@ -239,11 +251,16 @@ int main(int argc, char **argv)
 		{ "trust-dir", required_argument, NULL, 'U' },
 		{ "resolv-conf", required_argument, NULL, 'V' },
 		{ "pools-dir", required_argument, NULL, 'P' },
-		{ "update-dir", required_argument, NULL, 0x100 },
 		{ "image-info", required_argument, NULL, 0x101 },
-		{ "cmdline", required_argument, NULL, 0x102 },
 		{ "update-root", required_argument, NULL, 0x103 },
 		{ "update-verity", required_argument, NULL, 0x104 },
+		{ "esp-dir", required_argument, NULL, 'E' },
+		{ "cmdline", required_argument, NULL, 'K' },
+		{ "sys-block", required_argument, NULL, 'Y' },
+		{ "dev-dir", required_argument, NULL, 'X' },
+		{ "update-dir", required_argument, NULL, 'u' },
+		{ "version-file", required_argument, NULL, 'v' },
+		{ "install-boot", no_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -254,7 +271,7 @@ int main(int argc, char **argv)
 	struct api_tls_opts tls = { .listen = API_TLS_LISTEN_DEFAULT,
 				    .tls_dir = API_TLS_DIR_DEFAULT,
 				    .trust_dir = API_TRUST_DIR_DEFAULT };
-	bool no_tls = false, config_dir_given = false;
+	bool no_tls = false, config_dir_given = false, install_boot = false;
 	struct net_opts nopts = { .resolv_conf = NET_RESOLV_CONF_DEFAULT };
 	char resolv_dir[4096], config_dir_buf[4096];
 	const char *pools_dir = POOLS_DIR_DEFAULT;
@@ -262,6 +279,7 @@ int main(int argc, char **argv)
 				     .share_dir = UPDATE_SHARE_DEFAULT,
 				     .cmdline = UPDATE_CMDLINE_DEFAULT };
 	struct cairnd d = { 0 };
+	struct slot_env senv = { 0 };
 	struct cairn_err e = { "" };
 	struct api *api = NULL;
 	char api_sock[4096];
@@ -288,14 +306,23 @@ int main(int argc, char **argv)
 		case 'U': tls.trust_dir = so.trust_dir = optarg; break;
 		case 'V': nopts.resolv_conf = optarg; break;
 		case 'P': pools_dir = optarg; break;
-		case 0x100: uopts.state_dir = optarg; break;
 		case 0x101: uopts.share_dir = optarg; break;
-		case 0x102: uopts.cmdline = optarg; break;
 		case 0x103: uopts.root_target = optarg; break;
 		case 0x104: uopts.verity_target = optarg; break;
+		case 'E': senv.esp_dir = optarg; break;
+		case 'K': senv.cmdline = uopts.cmdline = optarg; break;
+		case 'Y': senv.sys_block = optarg; break;
+		case 'X': senv.dev_dir = optarg; break;
+		case 'u': senv.update_dir = uopts.state_dir = optarg; break;
+		case 'v': senv.version_file = optarg; break;
+		case 'i': install_boot = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 100;
 		}
+	}
+	if (install_boot) {   /* a separate mode: the slot paths apply, nothing starts */
+		slot_env_set(&senv);
+		return slot_install_boot_main(argc - optind + 1, argv + optind - 1);
 	}
 	if (optind != argc) {
 		usage(stderr);
@@ -315,6 +342,7 @@ int main(int argc, char **argv)
 			so.config_dir = config_dir_buf;
 		}
 	}
+	slot_env_set(&senv);
 	so.applied = on_applied;
 	so.applied_data = &d;
 	snprintf(api_sock, sizeof(api_sock), "%s/api.sock", so.run_dir);
@@ -350,8 +378,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "cairnd: %s\n", e.msg);
 		return 111;
 	}
+	/* A failed update is told before anything else starts. */
+	if (rollback_check(&e) < 0)
+		fprintf(stderr, "cairnd: slots: %s\n", e.msg);
 	if (sup_boot(d.sup, &e) < 0)
 		fprintf(stderr, "cairnd: %s\n", e.msg);
+	/* Blessing this boot, or giving it up (update/bless.c). */
+	if (bless_new(&d.bless, d.loop, d.sup, &e) < 0)
+		fprintf(stderr, "cairnd: slots: %s: this boot will not be blessed\n", e.msg);
 	if (api_open(&api, d.loop, d.sup, api_sock, &e) < 0)
 		fprintf(stderr, "cairnd: api: %s\n", e.msg); /* supervision goes on */
 	if (api)
@@ -389,6 +423,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "cairnd: event loop: %s\n", strerror(-ret));
 	if (api)
 		api_close(api);
+	bless_free(d.bless);
 	sup_free(d.sup);
 	net_free(d.net);
 	pools_free(d.pools);   /* they stay mounted for the next cairnd */

@@ -25,6 +25,7 @@
 #include "api_metrics.h"
 #include "api_pools.h"
 #include "api_update.h"
+#include "api_slots.h"
 #include "http.h"
 #include "tls.h"
 
@@ -413,6 +414,11 @@ static void handle(struct http_conn *c, const struct http_request *req, void *da
 			method_not_allowed(c, "GET");
 		else
 			api_pools_get(a->pools, c);
+	} else if (n == 2 && !strcmp(seg[1], "slots")) {   /* api_slots.c */
+		if (m != HTTP_GET)
+			method_not_allowed(c, "GET");
+		else
+			api_slots_get(c);
 	} else if (n == 2 && !strcmp(seg[1], "config")) {
 		if (m == HTTP_GET)
 			api_config_get(a->sup, c);

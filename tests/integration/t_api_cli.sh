@@ -110,8 +110,11 @@ out=$(ctl status nosuch 2>&1); rc=$?
 echo "$out" | grep -q "no such instance: nosuch" || fail "status nosuch said: $out"
 out=$(ctl stop nosuch 2>&1); rc=$?
 [ $rc = 1 ] && echo "$out" | grep -q "no such instance" || fail "stop nosuch: $rc $out"
-ctl status >/dev/null 2>&1; rc=$?
-[ $rc = 2 ] || fail "status without a name: exit $rc"
+# without a name: the host and its slots (none here: not a slot's boot)
+out=$(ctl status 2>&1); rc=$?
+[ $rc = 0 ] && echo "$out" | grep -Eq '^b +empty ' || fail "status without a name: exit $rc: $out"
+ctl status a b >/dev/null 2>&1; rc=$?
+[ $rc = 2 ] || fail "status with two names: exit $rc"
 ctl frobnicate >/dev/null 2>&1; rc=$?
 [ $rc = 2 ] || fail "unknown command: exit $rc"
 

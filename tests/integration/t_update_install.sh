@@ -70,7 +70,7 @@ make_artifacts 3000
 bundle "$T/good.cairnb" 1.1
 # -- refused mid-stream: slot b was written in part, so it is left without
 # a boot entry (a previous install's entry is removed first)
-printf 'version 0.5\n' > "$ESP/b/entry"
+printf 'title cairn 0.5 (slot b)\nversion 0.5\nsort-key cairn\n' > "$E/cairn-b.conf"
 head -c 1500000 "$T/good.cairnb" > "$T/trunc.cairnb"
 refused "$T/trunc.cairnb" 'artifact root.sqfs: bundle truncated' invalidated
 cp "$T/good.cairnb" "$T/flip.cairnb"
@@ -93,6 +93,6 @@ installed 1.1
 ls "$UPD"/vmlinuz.* "$UPD"/initramfs.* 2>/dev/null && fail "temporaries left in $UPD"
 # -- a downgrade the signed manifest allows
 ctl update "$T/down.cairnb" >"$T/o" 2>&1 || fail "allowed downgrade refused: $(cat "$T/o")"
-grep -qx "version 0.8" "$ESP/b/entry" || fail "downgrade not installed"
+grep -qx "version 0.8" "$E/cairn-b+3.conf" || fail "downgrade not installed"
 kill -0 "$CAIRND_PID" || fail "cairnd died"
 echo ok

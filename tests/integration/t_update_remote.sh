@@ -7,11 +7,10 @@
 . "$(dirname "$0")/tls_lib.sh"
 
 IMAGE=$T/image SLOT=$T/slot ESP=$T/esp A=$T/art
-mkdir -p "$IMAGE" "$SLOT" "$ESP/a" "$ESP/b" "$A"
+mkdir -p "$IMAGE" "$SLOT" "$ESP/loader/entries" "$A"
 echo cairn-test > "$IMAGE/compatible"
 echo 1.0 > "$IMAGE/version"
 echo "cairn.slot=a" > "$T/cmdline"
-export CAIRN_STUB_ESP=$ESP
 ROOTHASH=$(printf '%064d' 9)
 write_conf
 mkcert ok
@@ -31,7 +30,7 @@ truncate -s 1M "$SLOT/verity"
 	fail "cairn-image: $(cat "$T/mk.err")"
 head -c 4096 /dev/urandom > "$T/junk.cairnb"
 
-start_cairnd --update-dir "$T/update" --image-info "$IMAGE" --cmdline "$T/cmdline" \
+start_cairnd --update-dir "$T/update" --image-info "$IMAGE" --cmdline "$T/cmdline" --esp-dir "$ESP" --version-file "$IMAGE/version" \
 	--update-root "$SLOT/root" --update-verity "$SLOT/verity"
 SFP=$(fp "$TLS/server.crt")
 "$OUT/cairnctl" remote add edge "https://127.0.0.1:$PORT" --cert "$T/ok.crt" --key "$T/ok.key" \
@@ -58,7 +57,7 @@ curl -sf --max-time 5 --unix-socket "$RUN/api.sock" http://cairn/1.0 >/dev/null 
 wait $BIG || fail "remote install failed: $(cat "$T/big.out" "$T/big.err")"
 grep -q "installed version 2.0 in slot b" "$T/big.out" || fail "cairnctl said: $(cat "$T/big.out")"
 cmp -n 209715200 "$A/root.sqfs" "$SLOT/root" || fail "the root target is not the root image"
-cmp "$A/vmlinuz" "$ESP/b/vmlinuz" || fail "kernel differs"
+cmp "$A/vmlinuz" "$ESP/EFI/cairn/b/vmlinuz" || fail "kernel differs"
 hwm1=$(hwm)
 echo "cairnd VmHWM: ${hwm0} kB before, ${hwm1} kB after a 200 MB install"
 [ $((hwm1 - hwm0)) -lt 16384 ] || fail "cairnd's peak memory grew by $((hwm1 - hwm0)) kB"

@@ -1,18 +1,21 @@
 # update_lib.sh - shared by the t_update_*.sh tests (sourced, not a test).
 # A cairnd with no config (the API is enough) whose "inactive slot" is two
 # files, $SLOT/root and $SLOT/verity, and whose image says it is cairn-test
-# version 1.0 booted from slot a.  Kernel and initrd go through the slot
-# keeper stand-in (slot_stub.c) into $ESP/b/.
+# version 1.0 booted from slot a.  Kernel, initrd and slot b's loader entry
+# go through the real slot keeper (slot.c) into a fake ESP directory
+# (cairnd --esp-dir): $ESP/EFI/cairn/b/ and $ESP/loader/entries/cairn-b+3.conf.
 . "$(dirname "$0")/sup_lib.sh"
 
 IMAGE=$T/image SLOT=$T/slot ESP=$T/esp UPD=$T/update A=$T/art
-mkdir -p "$IMAGE" "$SLOT" "$ESP/a" "$ESP/b" "$A"
-# the active slot's boot entry: no update may touch it
-printf 'version 1.0\nroothash active\n' > "$ESP/a/entry"
+E=$ESP/loader/entries
+mkdir -p "$IMAGE" "$SLOT" "$E" "$ESP/EFI/cairn/a" "$A"
+# the active slot's boot entry, blessed: no update may touch it
+printf 'title cairn 1.0 (slot a)\nversion 1.0\nsort-key cairn\noptions console=ttyS0 cairn.slot=a cairn.roothash=00\n' \
+	> "$E/cairn-a.conf"
+cp "$E/cairn-a.conf" "$T/active-entry"
 echo cairn-test > "$IMAGE/compatible"
 echo 1.0 > "$IMAGE/version"
 echo "console=ttyS0 cairn.slot=a cairn.roothash=00" > "$T/cmdline"
-export CAIRN_STUB_ESP=$ESP
 ROOTHASH=$(printf '%064d' 7)
 
 # make_artifacts ROOT_KB: random artifacts (random: zstd cannot shrink them
@@ -41,7 +44,7 @@ bundle() {
 		fail "cairn-image bundle: $(cat "$T/mk.err")"
 }
 
-UPDATE_ARGS="--update-dir $UPD --image-info $IMAGE --cmdline $T/cmdline --update-root $SLOT/root --update-verity $SLOT/verity"
+UPDATE_ARGS="--update-dir $UPD --image-info $IMAGE --version-file $IMAGE/version --cmdline $T/cmdline --esp-dir $ESP --update-root $SLOT/root --update-verity $SLOT/verity"
 
 start_update_cairnd() {
 	# shellcheck disable=SC2086
@@ -54,10 +57,12 @@ installed() {
 	cmp -n "$(stat -c %s "$A/root.sqfs")" "$A/root.sqfs" "$SLOT/root" || fail "root target differs"
 	cmp -n "$(stat -c %s "$A/root.verity")" "$A/root.verity" "$SLOT/verity" ||
 		fail "verity target differs"
-	cmp "$A/vmlinuz" "$ESP/b/vmlinuz" || fail "kernel differs"
-	cmp "$A/initramfs" "$ESP/b/initrd" || fail "initrd differs"
-	grep -qx "version $1" "$ESP/b/entry" || fail "entry is not version $1: $(cat "$ESP/b/entry")"
-	grep -qx "roothash $ROOTHASH" "$ESP/b/entry" || fail "entry has the wrong root hash"
+	cmp "$A/vmlinuz" "$ESP/EFI/cairn/b/vmlinuz" || fail "kernel differs"
+	cmp "$A/initramfs" "$ESP/EFI/cairn/b/initrd" || fail "initrd differs"
+	[ -f "$E/cairn-b+3.conf" ] || fail "no fresh cairn-b+3.conf: $(ls "$E")"
+	grep -qx "version $1" "$E/cairn-b+3.conf" || fail "entry is not version $1: $(cat "$E/cairn-b+3.conf")"
+	grep -q "cairn.slot=b cairn.roothash=$ROOTHASH" "$E/cairn-b+3.conf" ||
+		fail "entry has the wrong slot or root hash: $(cat "$E/cairn-b+3.conf")"
 }
 
 # untouched: refused before a byte was written: the inactive slot's
@@ -65,20 +70,20 @@ installed() {
 untouched() {
 	cmp -s "$SLOT/root" "$T/root.before" || fail "a refused update wrote the root target"
 	cmp -s "$SLOT/verity" "$T/verity.before" || fail "a refused update wrote the verity target"
-	[ ! -e "$ESP/b/entry" ] || fail "a refused update made a boot entry"
+	! ls "$E" | grep -q '^cairn-b' || fail "a refused update made a boot entry: $(ls "$E")"
 	active_untouched
 }
 
 # invalidated: refused while streaming: the inactive slot has no entry
 # (never booted half-written), the active one is as it was.
 invalidated() {
-	[ ! -e "$ESP/b/entry" ] || fail "a failed update left slot b bootable: $(cat "$ESP/b/entry")"
+	! ls "$E" | grep -q '^cairn-b' || fail "a failed update left slot b bootable: $(ls "$E")"
 	active_untouched
 }
 
 active_untouched() {
-	grep -qx "version 1.0" "$ESP/a/entry" || fail "the active slot's entry changed"
-	[ ! -e "$ESP/a/vmlinuz" ] || fail "the active slot's kernel was written"
+	cmp -s "$E/cairn-a.conf" "$T/active-entry" || fail "the active slot's entry changed: $(ls "$E")"
+	[ ! -e "$ESP/EFI/cairn/a/vmlinuz" ] || fail "the active slot's kernel was written"
 	ls "$UPD"/vmlinuz.* "$UPD"/initramfs.* 2>/dev/null && fail "temporaries left in $UPD"
 	return 0
 }
