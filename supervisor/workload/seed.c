@@ -3,6 +3,7 @@
 
 #include <blkid/blkid.h>
 #include <errno.h>
+#include <mntent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,16 +33,55 @@ static char *find_label(const char *label)
 	return dev;
 }
 
+/* Where dev is mounted already (the ESP, which the slot keeper keeps
+ * mounted read-write: a second, read-only mount of it is refused with
+ * EBUSY), or 0 with mnt empty. */
+static int mounted_at(const char *dev, char *mnt, size_t size)
+{
+	FILE *f = setmntent("/proc/self/mounts", "re");
+	struct mntent *m;
+
+	mnt[0] = 0;
+	if (!f)
+		return 0;
+	while ((m = getmntent(f)))
+		if (!strcmp(m->mnt_fsname, dev)) {
+			snprintf(mnt, size, "%s", m->mnt_dir);
+			break;
+		}
+	endmntent(f);
+	return mnt[0] != 0;
+}
+
+/* Read the seed from under mnt; messages name dev. */
+static int read_seed(const char *dev, const char *mnt, struct cfg_blob *b, struct cairn_err *e)
+{
+	static const char *const files[] = { "cairn/seed.conf", "seed.conf" };
+	char path[1200];
+	int ret = -ENOENT;
+
+	for (size_t k = 0; k < sizeof(files) / sizeof(files[0]) && ret == -ENOENT; k++) {
+		snprintf(path, sizeof(path), "%s/%s", mnt, files[k]);
+		ret = cfg_blob_read(b, path, e);
+		if (ret == 0)   /* messages name the device, not a mount point */
+			snprintf(b->name, sizeof(b->name), "%s:/%s", dev, files[k]);
+	}
+	if (ret == -ENOENT)
+		cairn_err_set(e, -ENOENT, "%s: no /cairn/seed.conf or /seed.conf", dev);
+	return ret;
+}
+
 static int from_partition(const char *dev, const char *run_dir, struct cfg_blob *b,
 			  struct cairn_err *e)
 {
 	static const char *const fstypes[] = { "vfat", "ext4" };
-	static const char *const files[] = { "cairn/seed.conf", "seed.conf" };
 	const unsigned long flags = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
-	char mnt[1100], path[1200];
-	int ret = -ENOENT;
+	char mnt[1100];
+	int ret;
 	size_t k;
 
+	if (mounted_at(dev, mnt, sizeof(mnt)))
+		return read_seed(dev, mnt, b, e);
 	snprintf(mnt, sizeof(mnt), "%s/seed-mnt.XXXXXX", run_dir);
 	if (!mkdtemp(mnt))
 		return cairn_err_sys(e, -errno, "%s", mnt);
@@ -53,14 +93,7 @@ static int from_partition(const char *dev, const char *run_dir, struct cfg_blob 
 		rmdir(mnt);
 		return ret;
 	}
-	for (k = 0; k < sizeof(files) / sizeof(files[0]) && ret == -ENOENT; k++) {
-		snprintf(path, sizeof(path), "%s/%s", mnt, files[k]);
-		ret = cfg_blob_read(b, path, e);
-		if (ret == 0)   /* messages name the device, not our mount point */
-			snprintf(b->name, sizeof(b->name), "%s:/%s", dev, files[k]);
-	}
-	if (ret == -ENOENT)
-		cairn_err_set(e, -ENOENT, "%s: no /cairn/seed.conf or /seed.conf", dev);
+	ret = read_seed(dev, mnt, b, e);
 	umount2(mnt, MNT_DETACH);
 	rmdir(mnt);
 	return ret;
