@@ -16,6 +16,7 @@
 #include "client.h"
 #include "msg.h"
 #include "cmd_config.h"
+#include "cmd_console.h"
 #include "cmd_keys.h"
 #include "cmd_remote.h"
 #include "config.h"
@@ -46,6 +47,7 @@ static const char usage_text[] =
 	"  status NAME               one instance in detail\n"
 	"  logs NAME [-n N] [-f]     the last N lines of its log (100); -f follows it\n"
 	"  start NAME | stop NAME | restart NAME\n"
+	"  console NAME              attach to its serial console (Ctrl-] detaches)\n"
 	"\n"
 	"Host:\n"
 	"  info                      host name, version, config generation, uptime\n"
@@ -394,6 +396,11 @@ static int cmd_keys(struct ctl *c)
 	return ctl_keys_command(c->cmd, c->nargs, c->args);
 }
 
+static int cmd_console(struct ctl *c)
+{
+	return ctl_console(c->sock, c->nargs, c->args);
+}
+
 static int cmd_help(struct ctl *c)
 {
 	fputs(usage_text, stdout);
@@ -413,6 +420,7 @@ static const struct {
 	{ "cert", cmd_keys },
 	{ "push", cmd_push },       { "remote", cmd_remote },
 	{ "pool", cmd_pool },
+	{ "console", cmd_console },
 };
 
 int main(int argc, char **argv)

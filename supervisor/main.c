@@ -34,6 +34,7 @@
 #include "strv.h"
 #include "supervisor.h"
 #include "tls.h"
+#include "vm_host.h"
 
 #define DEMO_CONFIG    "/etc/cairn/demo.conf"
 #define SEED_DIR       "/run/cairn/seed"
@@ -78,6 +79,8 @@ static void usage(FILE *f)
 		"  --resolv-conf FILE  where [interface] dns and DHCP name servers go\n"
 		"                  (default " NET_RESOLV_CONF_DEFAULT "; fragments in RUN/resolv.d)\n"
 		"  --pools-dir DIR where [pool] sections are mounted (default " POOLS_DIR_DEFAULT ")\n"
+		"  --vm-dir DIR   VMs' own state: UEFI variables (default " VM_DIR_DEFAULT ")\n"
+		"  --vm-user NAME QEMU runs as NAME (default " VM_USER_DEFAULT ")\n"
 		"\n"
 		"cairnd --prepare-data [--label LABEL]\n"
 		"  grow the data partition (default cairn-data) to the end of its disk,\n"
@@ -221,6 +224,8 @@ int main(int argc, char **argv)
 		{ "trust-dir", required_argument, NULL, 'U' },
 		{ "resolv-conf", required_argument, NULL, 'V' },
 		{ "pools-dir", required_argument, NULL, 'P' },
+		{ "vm-dir", required_argument, NULL, 'M' },
+		{ "vm-user", required_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -235,6 +240,7 @@ int main(int argc, char **argv)
 	struct net_opts nopts = { .resolv_conf = NET_RESOLV_CONF_DEFAULT };
 	char resolv_dir[4096], config_dir_buf[4096];
 	const char *pools_dir = POOLS_DIR_DEFAULT;
+	struct vm_host vmh = { .vm_dir = VM_DIR_DEFAULT, .user = VM_USER_DEFAULT };
 	struct cairnd d = { 0 };
 	struct cairn_err e = { "" };
 	struct api *api = NULL;
@@ -262,6 +268,8 @@ int main(int argc, char **argv)
 		case 'U': tls.trust_dir = so.trust_dir = optarg; break;
 		case 'V': nopts.resolv_conf = optarg; break;
 		case 'P': pools_dir = optarg; break;
+		case 'M': vmh.vm_dir = optarg; break;
+		case 'u': vmh.user = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 100;
 		}
@@ -270,6 +278,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 100;
 	}
+	vmh.pools_dir = pools_dir;
+	vm_host_set(&vmh);   /* supervisor/vm/: where disks, state and QEMU's user are */
 	if (so.config_path && !config_dir_given) {
 		/* a fixed file: the rest of the store goes next to it */
 		char *slash = strrchr(so.config_path, '/');
