@@ -122,6 +122,8 @@ int fmt_instance(FILE *out, const cJSON *o)
 	kv(out, "last exit code:", field(o, "last_exit_code", tmp, sizeof(tmp)));
 	kv(out, "last exit signal:", field(o, "last_exit_signal", tmp, sizeof(tmp)));
 	kv(out, "reason:", field(o, "reason", tmp, sizeof(tmp)));
+	if (strcmp(field(o, "detail", tmp, sizeof(tmp)), "-"))   /* a VM's QEMU and guest */
+		kv(out, "detail:", field(o, "detail", tmp, sizeof(tmp)));
 	kv(out, "log:", field(o, "log", tmp, sizeof(tmp)));
 	return 0;
 }

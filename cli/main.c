@@ -16,6 +16,7 @@
 #include "client.h"
 #include "msg.h"
 #include "cmd_config.h"
+#include "cmd_console.h"
 #include "cmd_keys.h"
 #include "cmd_remote.h"
 #include "cmd_update.h"
@@ -49,6 +50,7 @@ static const char usage_text[] =
 	"                            and its slots\n"
 	"  logs NAME [-n N] [-f]     the last N lines of its log (100); -f follows it\n"
 	"  start NAME | stop NAME | restart NAME\n"
+	"  console NAME              attach to its serial console (Ctrl-] detaches)\n"
 	"\n"
 	"Host:\n"
 	"  info                      host name, version, config generation, uptime\n"
@@ -425,6 +427,11 @@ static int cmd_keys(struct ctl *c)
 	return ctl_keys_command(c->cmd, c->nargs, c->args);
 }
 
+static int cmd_console(struct ctl *c)
+{
+	return ctl_console(c->sock, c->nargs, c->args);
+}
+
 static int cmd_help(struct ctl *c)
 {
 	fputs(usage_text, stdout);
@@ -445,6 +452,7 @@ static const struct {
 	{ "push", cmd_push },       { "remote", cmd_remote },
 	{ "pool", cmd_pool },       { "update", cmd_update },
 	{ "slots", cmd_slots },
+	{ "console", cmd_console },
 };
 
 int main(int argc, char **argv)

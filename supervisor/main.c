@@ -37,6 +37,7 @@
 #include "supervisor.h"
 #include "tls.h"
 #include "update.h"
+#include "vm_host.h"
 
 #define DEMO_CONFIG    "/etc/cairn/demo.conf"
 #define SEED_DIR       "/run/cairn/seed"
@@ -94,6 +95,8 @@ static void usage(FILE *f)
 		"                  labelled " SLOT_ESP_LABEL ", mounted at " SLOT_ESP_MOUNT ")\n"
 		"  --sys-block DIR --dev-dir DIR  where partitions are found by GPT label\n"
 		"                  (default " SLOT_SYS_BLOCK ", " SLOT_DEV_DIR ")\n"
+		"  --vm-dir DIR   VMs' own state: UEFI variables (default " VM_DIR_DEFAULT ")\n"
+		"  --vm-user NAME QEMU runs as NAME (default " VM_USER_DEFAULT ")\n"
 		"\n"
 		"cairnd --prepare-data [--label LABEL]\n"
 		"  grow the data partition (default cairn-data) to the end of its disk,\n"
@@ -261,6 +264,8 @@ int main(int argc, char **argv)
 		{ "update-dir", required_argument, NULL, 'u' },
 		{ "version-file", required_argument, NULL, 'v' },
 		{ "install-boot", no_argument, NULL, 'i' },
+		{ "vm-dir", required_argument, NULL, 'M' },
+		{ "vm-user", required_argument, NULL, 0x110 },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -278,6 +283,7 @@ int main(int argc, char **argv)
 	struct update_opts uopts = { .state_dir = UPDATE_DIR_DEFAULT,
 				     .share_dir = UPDATE_SHARE_DEFAULT,
 				     .cmdline = UPDATE_CMDLINE_DEFAULT };
+	struct vm_host vmh = { .vm_dir = VM_DIR_DEFAULT, .user = VM_USER_DEFAULT };
 	struct cairnd d = { 0 };
 	struct slot_env senv = { 0 };
 	struct cairn_err e = { "" };
@@ -316,6 +322,8 @@ int main(int argc, char **argv)
 		case 'u': senv.update_dir = uopts.state_dir = optarg; break;
 		case 'v': senv.version_file = optarg; break;
 		case 'i': install_boot = true; break;
+		case 'M': vmh.vm_dir = optarg; break;
+		case 0x110: vmh.user = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 100;
 		}
@@ -328,6 +336,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 100;
 	}
+	vmh.pools_dir = pools_dir;
+	vm_host_set(&vmh);   /* supervisor/vm/: where disks, state and QEMU's user are */
 	if (so.config_path && !config_dir_given) {
 		/* a fixed file: the rest of the store goes next to it */
 		char *slash = strrchr(so.config_path, '/');

@@ -122,6 +122,7 @@ static cJSON *instance_json(const struct instance_info *in)
 	cJSON_AddNumberToObject(o, "uptime", (double)(in->uptime_ms / 1000));
 	cJSON_AddStringToObject(o, "reason", in->reason ? in->reason : "");
 	cJSON_AddStringToObject(o, "log", in->log_path ? in->log_path : "");
+	cJSON_AddStringToObject(o, "detail", in->detail);   /* the kind's own line, or "" */
 	return o;
 }
 

@@ -6,4 +6,5 @@ set -u
 OUT=$(cd "${1:-build/out}" && pwd)
 export OUT
 export TEST_TIMEOUT=${TEST_TIMEOUT:-120}
+export TEST_NETNS=1   # every test in its own network namespace (runner.sh)
 exec tests/runner.sh integration tests/integration/t_*.sh

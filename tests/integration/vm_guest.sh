@@ -1,0 +1,58 @@
+#!/bin/sh
+# vm_guest.sh OUTDIR [MODE]: a tiny guest for the VM tests and the VM
+# benchmark: OUTDIR/vmlinuz (the build root's kernel) and OUTDIR/initrd (a
+# busybox initramfs, cpio newc + gzip) whose init prints CAIRN-GUEST-UP on
+# ttyS0 (where a shell also listens), then by MODE:
+#   acpi    (default) powers off when the ACPI power button is pressed
+#           (modules button + evdev, busybox acpid)
+#   deaf    ignores the power button
+#   disk    mounts /dev/vda (ext2, made on first boot), prints the count of
+#           boots it has seen as "CAIRN-BOOTS n", then behaves as acpi
+#   off     powers off right after the marker
+# Runs where busybox-static, cpio, gzip and xz are (the build root).
+set -eu
+OUTD=$1
+MODE=${2:-acpi}
+K=$(ls /boot/vmlinuz-* | sort | tail -n 1)
+KV=${K#/boot/vmlinuz-}
+MODDIR=/usr/lib/modules/$KV/kernel
+W=$(mktemp -d /tmp/vmguest.XXXXXX)
+trap 'rm -rf "$W"' EXIT
+mkdir -p "$W/bin" "$W/dev" "$W/proc" "$W/sys" "$W/mnt" "$W/etc/acpi/PWRF" "$W/lib/modules"
+cp /bin/busybox "$W/bin/busybox"
+for m in drivers/acpi/button drivers/input/evdev drivers/block/virtio_blk; do
+	xz -dc "$MODDIR/$m.ko.xz" >"$W/lib/modules/${m##*/}.ko"
+done
+printf '#!/bin/busybox sh\n/bin/busybox poweroff -f\n' >"$W/etc/acpi/PWRF/00000080"
+chmod 755 "$W/etc/acpi/PWRF/00000080"
+cat >"$W/init" <<INIT
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+for m in /lib/modules/*.ko; do insmod \$m 2>/dev/null; done
+MODE=$MODE
+if [ \$MODE = disk ]; then
+	n=0; while [ ! -b /dev/vda ] && [ \$n -lt 100 ]; do sleep 0.1; n=\$((n+1)); done
+	mount -t ext2 /dev/vda /mnt 2>/dev/null || { mkfs.ext2 -q /dev/vda && mount -t ext2 /dev/vda /mnt; }
+	b=\$(cat /mnt/boots 2>/dev/null || echo 0); b=\$((b+1)); echo \$b >/mnt/boots; sync
+	echo "CAIRN-BOOTS \$b" >/dev/ttyS0
+	umount /mnt; MODE=acpi
+fi
+# the button handler first: the marker says the guest is ready for it
+case \$MODE in
+acpi) acpid -f -d -c /etc/acpi >/dev/ttyS0 2>&1 & sleep 1 ;;   # -f: a daemon would chdir away from its actions; -d: events on the console; sleep: let it open the event devices
+esac
+# a shell on the serial port, for cairnctl console
+sh </dev/ttyS0 >/dev/ttyS0 2>&1 &
+echo CAIRN-GUEST-UP >/dev/ttyS0
+[ \$MODE = off ] && poweroff -f
+while :; do sleep 1; done
+INIT
+chmod 755 "$W/init"
+mkdir -p "$OUTD"
+cp "$K" "$OUTD/vmlinuz"
+(cd "$W" && find . | cpio -o -H newc --quiet | gzip -1) >"$OUTD/initrd.tmp"
+mv "$OUTD/initrd.tmp" "$OUTD/initrd"
