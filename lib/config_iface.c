@@ -32,19 +32,6 @@
 #define NTP_SERVICE "ntpd"
 #define DHCP_PREFIX "dhcp-"
 
-static int bad(char *msg, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int bad(char *msg, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, size, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
 static int oom(char *msg, size_t size)
 {
 	snprintf(msg, size, "out of memory");
@@ -71,13 +58,13 @@ int cairn_iface_open(struct cairn_config *c, const char *name, int line, char *m
 	struct cairn_iface *n;
 
 	if (!*name)
-		return bad(msg, size, "section [interface] needs a name: [interface NAME]");
+		return cairn_config_bad(msg, size, "section [interface] needs a name: [interface NAME]");
 	if (!cairn_ifname_ok(name))
-		return bad(msg, size, "bad interface name '%s': expected 1-15 of a-z A-Z 0-9 _ . - (a Linux link name)",
+		return cairn_config_bad(msg, size, "bad interface name '%s': expected 1-15 of a-z A-Z 0-9 _ . - (a Linux link name)",
 			   name);
 	for (size_t i = 0; i < c->n_ifaces; i++)
 		if (!strcmp(c->ifaces[i].name, name))
-			return bad(msg, size, "duplicate section [interface %s] (first on line %d)",
+			return cairn_config_bad(msg, size, "duplicate section [interface %s] (first on line %d)",
 				   name, c->ifaces[i].line);
 	n = cairn_config_grow(c->ifaces, c->n_ifaces, sizeof(*n));
 	if (!n)
@@ -99,20 +86,20 @@ static int words(const char *v, char ***out, int (*check)(const char *w, char *c
 	int n = 0;
 
 	if (strlen(v) >= sizeof(buf))
-		return bad(msg, size, "value for '%s' in %s is too long", key, sec);
+		return cairn_config_bad(msg, size, "value for '%s' in %s is too long", key, sec);
 	snprintf(buf, sizeof(buf), "%s", v);
 	for (w = strtok_r(buf, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
 		char canon[256];
 
 		if (check(w, canon, sizeof(canon)) < 0)
-			return bad(msg, size, "bad value '%.100s' for '%s' in %s: expected %s",
+			return cairn_config_bad(msg, size, "bad value '%.100s' for '%s' in %s: expected %s",
 				   w, key, sec, what);
 		if (!cairn_strv_contains(*out, canon) && cairn_strv_push_dup(out, canon) < 0)
 			return oom(msg, size);
 		n++;
 	}
 	if (!n)
-		return bad(msg, size, "empty value for '%s' in %s: expected %s", key, sec, what);
+		return cairn_config_bad(msg, size, "empty value for '%s' in %s: expected %s", key, sec, what);
 	return 0;
 }
 
@@ -154,7 +141,7 @@ static int set_string(char **field, const char *canon, const char *key, const ch
 		      char *msg, size_t size)
 {
 	if (*field)
-		return bad(msg, size, "duplicate key '%s' in %s", key, sec);
+		return cairn_config_bad(msg, size, "duplicate key '%s' in %s", key, sec);
 	if (!(*field = strdup(canon)))
 		return oom(msg, size);
 	return 0;
@@ -172,22 +159,22 @@ int cairn_iface_key(struct cairn_config *c, const char *key, const char *v, int 
 	snprintf(sec, sizeof(sec), "[interface %s]", f->name);
 	if (!strcmp(key, "match_name")) {
 		if (!cairn_ifname_ok(v))
-			return bad(msg, size, "bad value '%.100s' for 'match_name' in %s: expected a link name, 1-15 of a-z A-Z 0-9 _ . -",
+			return cairn_config_bad(msg, size, "bad value '%.100s' for 'match_name' in %s: expected a link name, 1-15 of a-z A-Z 0-9 _ . -",
 				   v, sec);
 		return set_string(&f->match_name, v, key, sec, msg, size);
 	}
 	if (!strcmp(key, "match_mac")) {
 		if (cairn_mac_parse(v, mac) < 0)
-			return bad(msg, size, "bad value '%.100s' for 'match_mac' in %s: expected a MAC address such as 52:54:00:12:34:56",
+			return cairn_config_bad(msg, size, "bad value '%.100s' for 'match_mac' in %s: expected a MAC address such as 52:54:00:12:34:56",
 				   v, sec);
 		cairn_mac_format(mac, canon);
 		return set_string(&f->match_mac, canon, key, sec, msg, size);
 	}
 	if (!strcmp(key, "dhcp")) {
 		if (f->dhcp_line)
-			return bad(msg, size, "duplicate key 'dhcp' in %s (first on line %d)", sec, f->dhcp_line);
+			return cairn_config_bad(msg, size, "duplicate key 'dhcp' in %s (first on line %d)", sec, f->dhcp_line);
 		if (cairn_config_bool(v, &f->dhcp) < 0)
-			return bad(msg, size, "bad value '%.100s' for 'dhcp' in %s: expected yes, no, true or false",
+			return cairn_config_bad(msg, size, "bad value '%.100s' for 'dhcp' in %s: expected yes, no, true or false",
 				   v, sec);
 		f->dhcp_line = line;
 		return 0;
@@ -200,7 +187,7 @@ int cairn_iface_key(struct cairn_config *c, const char *key, const char *v, int 
 		bool six = key[7] == '6';
 
 		if (cairn_ip_parse(v, &ip) < 0 || ip.family != (six ? AF_INET6 : AF_INET))
-			return bad(msg, size, "bad value '%.100s' for '%s' in %s: expected an %s address",
+			return cairn_config_bad(msg, size, "bad value '%.100s' for '%s' in %s: expected an %s address",
 				   v, key, sec, six ? "IPv6" : "IPv4");
 		cairn_ip_format(&ip, false, canon, sizeof(canon));
 		return set_string(six ? &f->gateway6 : &f->gateway, canon, key, sec, msg, size);
@@ -210,15 +197,15 @@ int cairn_iface_key(struct cairn_config *c, const char *key, const char *v, int 
 			     key, sec, msg, size);
 	if (!strcmp(key, "mtu")) {
 		if (f->mtu_line)
-			return bad(msg, size, "duplicate key 'mtu' in %s (first on line %d)", sec, f->mtu_line);
+			return cairn_config_bad(msg, size, "duplicate key 'mtu' in %s (first on line %d)", sec, f->mtu_line);
 		if (cairn_config_uint(v, 68, 65535, &n) < 0)
-			return bad(msg, size, "bad value '%.100s' for 'mtu' in %s: expected a whole number from 68 to 65535",
+			return cairn_config_bad(msg, size, "bad value '%.100s' for 'mtu' in %s: expected a whole number from 68 to 65535",
 				   v, sec);
 		f->mtu = (unsigned)n;
 		f->mtu_line = line;
 		return 0;
 	}
-	return bad(msg, size, "unknown key '%.100s' in %s", key, sec);
+	return cairn_config_bad(msg, size, "unknown key '%.100s' in %s", key, sec);
 }
 
 int cairn_host_ntp(struct cairn_config *c, const char *v, int line, char *msg, size_t size)

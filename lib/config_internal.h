@@ -12,6 +12,11 @@
 int cairn_config_error(struct cairn_err *e, int ret, const char *file, int line,
 		       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* The parsers of single sections (config_iface.c, config_pool.c...)
+ * format their message without FILE:LINE into msg; returns -EINVAL. */
+int cairn_config_bad(char *msg, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* config_value.c: the value grammar. */
 bool cairn_config_name_ok(const char *s);      /* [a-zA-Z0-9_.-]{1,63}, not . or - first */
 bool cairn_config_hostname_ok(const char *s);  /* [a-z0-9-]{1,63}, no - at either end */

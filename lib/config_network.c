@@ -19,19 +19,6 @@
 #include "config_kind.h"
 #include "netaddr.h"
 
-static int bad(char *msg, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int bad(char *msg, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, size, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
 const struct cairn_network *cairn_config_network(const struct cairn_config *c,
 						 const char *name)
 {
@@ -46,22 +33,22 @@ int cairn_network_open(struct cairn_config *c, const char *name, int line, char 
 	struct cairn_network *n;
 
 	if (!*name)
-		return bad(msg, size, "section [network] needs a name: [network NAME]");
+		return cairn_config_bad(msg, size, "section [network] needs a name: [network NAME]");
 	if (!cairn_config_name_ok(name) || strlen(name) > 15)
-		return bad(msg, size, "bad network name '%s': it names the bridge link, so 1-15 of a-z A-Z 0-9 _ . -, not starting with '.' or '-'",
+		return cairn_config_bad(msg, size, "bad network name '%s': it names the bridge link, so 1-15 of a-z A-Z 0-9 _ . -, not starting with '.' or '-'",
 			   name);
 	if (cairn_config_network(c, name))
-		return bad(msg, size, "duplicate section [network %s] (first on line %d)",
+		return cairn_config_bad(msg, size, "duplicate section [network %s] (first on line %d)",
 			   name, cairn_config_network(c, name)->line);
 	n = cairn_config_grow(c->networks, c->n_networks, sizeof(*n));
 	if (!n)
-		return bad(msg, size, "out of memory");
+		return cairn_config_bad(msg, size, "out of memory");
 	c->networks = n;
 	n[c->n_networks].line = line;
 	n[c->n_networks].name = strdup(name);
 	c->n_networks++;
 	if (!n[c->n_networks - 1].name)
-		return bad(msg, size, "out of memory");
+		return cairn_config_bad(msg, size, "out of memory");
 	return 0;
 }
 
@@ -74,34 +61,34 @@ int cairn_network_key(struct cairn_config *c, const char *key, const char *v, in
 
 	if (!strcmp(key, "type")) {
 		if (strcmp(v, "bridge"))
-			return bad(msg, size, "bad value '%.100s' for 'type' in [network %s]: expected bridge",
+			return cairn_config_bad(msg, size, "bad value '%.100s' for 'type' in [network %s]: expected bridge",
 				   v, n->name);
 		return 0;
 	}
 	if (!strcmp(key, "address")) {
 		if (n->address_line)
-			return bad(msg, size, "duplicate key 'address' in [network %s] (first on line %d)",
+			return cairn_config_bad(msg, size, "duplicate key 'address' in [network %s] (first on line %d)",
 				   n->name, n->address_line);
 		if (cairn_cidr_parse(v, &ip) < 0 || ip.family != AF_INET)
-			return bad(msg, size, "bad value '%.100s' for 'address' in [network %s]: expected an IPv4 address with a prefix length, such as 10.0.3.1/24",
+			return cairn_config_bad(msg, size, "bad value '%.100s' for 'address' in [network %s]: expected an IPv4 address with a prefix length, such as 10.0.3.1/24",
 				   v, n->name);
 		cairn_ip_format(&ip, true, canon, sizeof(canon));
 		n->address_line = line;
 		if (!(n->address = strdup(canon)))
-			return bad(msg, size, "out of memory");
+			return cairn_config_bad(msg, size, "out of memory");
 		return 0;
 	}
 	if (!strcmp(key, "nat")) {
 		if (n->nat_line)
-			return bad(msg, size, "duplicate key 'nat' in [network %s] (first on line %d)",
+			return cairn_config_bad(msg, size, "duplicate key 'nat' in [network %s] (first on line %d)",
 				   n->name, n->nat_line);
 		if (cairn_config_bool(v, &n->nat) < 0)
-			return bad(msg, size, "bad value '%.100s' for 'nat' in [network %s]: expected yes, no, true or false",
+			return cairn_config_bad(msg, size, "bad value '%.100s' for 'nat' in [network %s]: expected yes, no, true or false",
 				   v, n->name);
 		n->nat_line = line;
 		return 0;
 	}
-	return bad(msg, size, "unknown key '%.100s' in [network %s]", key, n->name);
+	return cairn_config_bad(msg, size, "unknown key '%.100s' in [network %s]", key, n->name);
 }
 
 int cairn_network_finish(struct cairn_config *c, const char *file, struct cairn_err *e)

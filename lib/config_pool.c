@@ -25,19 +25,6 @@ static const char *const fs_names[] = {
 
 static const char *const tags[] = { "LABEL=", "UUID=", "PARTLABEL=" };
 
-static int bad(char *msg, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int bad(char *msg, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, size, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
 const char *cairn_pool_fs_name(enum cairn_pool_fs fs)
 {
 	return (unsigned)fs < sizeof(fs_names) / sizeof(fs_names[0]) ? fs_names[fs] : "?";
@@ -60,13 +47,13 @@ int cairn_pool_open(struct cairn_config *c, const char *name, int line, char *ms
 	struct cairn_pool *n;
 
 	if (!*name)
-		return bad(msg, size, "section [pool] needs a name: [pool NAME]");
+		return cairn_config_bad(msg, size, "section [pool] needs a name: [pool NAME]");
 	if (!cairn_config_name_ok(name))
-		return bad(msg, size, "bad pool name '%s': expected 1-63 of a-z A-Z 0-9 _ . -, not starting with '.' or '-'",
+		return cairn_config_bad(msg, size, "bad pool name '%s': expected 1-63 of a-z A-Z 0-9 _ . -, not starting with '.' or '-'",
 			   name);
 	for (size_t i = 0; i < c->n_pools; i++)
 		if (!strcmp(c->pools[i].name, name))
-			return bad(msg, size, "duplicate section [pool %s] (first on line %d)",
+			return cairn_config_bad(msg, size, "duplicate section [pool %s] (first on line %d)",
 				   name, c->pools[i].line);
 	n = cairn_config_grow(c->pools, c->n_pools, sizeof(*n));
 	if (!n)
@@ -105,20 +92,20 @@ static int check_source(const char *v, const char *sec, char *msg, size_t size)
 
 	for (const char *s = v; *s; s++)
 		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return bad(msg, size, "bad value for 'source' in %s: control character", sec);
+			return cairn_config_bad(msg, size, "bad value for 'source' in %s: control character", sec);
 	if (cairn_pool_source_kind(v) == CAIRN_POOL_SRC_TAG) {
 		const char *val = strchr(v, '=') + 1;
 
 		if (!*val)
-			return bad(msg, size, "bad value '%.100s' for 'source' in %s: empty %.*s",
+			return cairn_config_bad(msg, size, "bad value '%.100s' for 'source' in %s: empty %.*s",
 				   v, sec, (int)(val - v - 1), v);
 		if (strchr(val, '/'))
-			return bad(msg, size, "bad value '%.100s' for 'source' in %s: a label or UUID has no '/'",
+			return cairn_config_bad(msg, size, "bad value '%.100s' for 'source' in %s: a label or UUID has no '/'",
 				   v, sec);
 		return 0;
 	}
 	if (!clean_path(v) || !strcmp(v, "/") || !strcmp(v, "/dev/"))
-		return bad(msg, size, "bad value '%.100s' for 'source' in %s: %s", v, sec, what);
+		return cairn_config_bad(msg, size, "bad value '%.100s' for 'source' in %s: %s", v, sec, what);
 	return 0;
 }
 
@@ -133,7 +120,7 @@ int cairn_pool_key(struct cairn_config *c, const char *key, const char *v, int l
 		int ret;
 
 		if (p->source_line)
-			return bad(msg, size, "duplicate key 'source' in %s (first on line %d)", sec, p->source_line);
+			return cairn_config_bad(msg, size, "duplicate key 'source' in %s (first on line %d)", sec, p->source_line);
 		if ((ret = check_source(v, sec, msg, size)) < 0)
 			return ret;
 		if (!(p->source = strdup(v))) {
@@ -145,28 +132,28 @@ int cairn_pool_key(struct cairn_config *c, const char *key, const char *v, int l
 	}
 	if (!strcmp(key, "fs")) {
 		if (p->fs_line)
-			return bad(msg, size, "duplicate key 'fs' in %s (first on line %d)", sec, p->fs_line);
+			return cairn_config_bad(msg, size, "duplicate key 'fs' in %s (first on line %d)", sec, p->fs_line);
 		for (size_t i = 0; i < sizeof(fs_names) / sizeof(fs_names[0]); i++)
 			if (!strcmp(v, fs_names[i])) {
 				p->fs = (enum cairn_pool_fs)i;
 				p->fs_line = line;
 				return 0;
 			}
-		return bad(msg, size, "bad value '%.100s' for 'fs' in %s: expected ext4, xfs, btrfs or dir", v, sec);
+		return cairn_config_bad(msg, size, "bad value '%.100s' for 'fs' in %s: expected ext4, xfs, btrfs or dir", v, sec);
 	}
 	if (!strcmp(key, "format")) {
 		if (p->format_line)
-			return bad(msg, size, "duplicate key 'format' in %s (first on line %d)", sec, p->format_line);
+			return cairn_config_bad(msg, size, "duplicate key 'format' in %s (first on line %d)", sec, p->format_line);
 		if (!strcmp(v, "never"))
 			p->format = CAIRN_POOL_FORMAT_NEVER;
 		else if (!strcmp(v, "if-blank"))
 			p->format = CAIRN_POOL_FORMAT_IF_BLANK;
 		else
-			return bad(msg, size, "bad value '%.100s' for 'format' in %s: expected never or if-blank", v, sec);
+			return cairn_config_bad(msg, size, "bad value '%.100s' for 'format' in %s: expected never or if-blank", v, sec);
 		p->format_line = line;
 		return 0;
 	}
-	return bad(msg, size, "unknown key '%.100s' in %s (expected source, fs, format)", key, sec);
+	return cairn_config_bad(msg, size, "unknown key '%.100s' in %s (expected source, fs, format)", key, sec);
 }
 
 int cairn_pool_finish(struct cairn_config *c, const char *file, struct cairn_err *e)

@@ -3,6 +3,7 @@
 #include "config_internal.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <signal.h>
 #include <string.h>
 #include <strings.h>
@@ -141,4 +142,14 @@ int cairn_config_fingerprint(const char *s, char out[65])
 		return -EINVAL;
 	out[64] = '\0';
 	return 0;
+}
+
+int cairn_config_bad(char *msg, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, size, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
 }

@@ -24,19 +24,6 @@
 #include "config_kind.h"
 #include "size.h"
 
-static int bad(char *msg, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int bad(char *msg, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, size, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
 int cairn_vm_new(struct cairn_service *s)
 {
 	s->vm = calloc(1, sizeof(*s->vm));
@@ -73,18 +60,18 @@ static int disk_target(struct cairn_vm_disk *d, const char *t, char *msg, size_t
 
 	if (t[0] == '/') {
 		if (strncmp(t, "/var/", 5) || !path_ok(t + 1))
-			return bad(msg, size, "bad disk '%.200s': an absolute path must be a plain path under /var/", t);
+			return cairn_config_bad(msg, size, "bad disk '%.200s': an absolute path must be a plain path under /var/", t);
 		d->path = strdup(t);
-		return d->path ? 0 : bad(msg, size, "out of memory");
+		return d->path ? 0 : cairn_config_bad(msg, size, "out of memory");
 	}
 	if (!slash || !path_ok(slash + 1))
-		return bad(msg, size, "bad disk '%.200s': expected POOL/FILE[,format=raw|qcow2][,readonly][,size=8G]", t);
+		return cairn_config_bad(msg, size, "bad disk '%.200s': expected POOL/FILE[,format=raw|qcow2][,readonly][,size=8G]", t);
 	d->pool = strndup(t, (size_t)(slash - t));
 	d->path = strdup(slash + 1);
 	if (!d->pool || !d->path)
-		return bad(msg, size, "out of memory");
+		return cairn_config_bad(msg, size, "out of memory");
 	if (!cairn_config_name_ok(d->pool))
-		return bad(msg, size, "bad disk '%.200s': '%.100s' is not a pool name", t, d->pool);
+		return cairn_config_bad(msg, size, "bad disk '%.200s': '%.100s' is not a pool name", t, d->pool);
 	return 0;
 }
 
@@ -98,10 +85,10 @@ static int disk_option(struct cairn_vm_disk *d, const char *o, char *msg, size_t
 		d->format = CAIRN_VM_QCOW2;
 	} else if (!strncmp(o, "size=", 5)) {
 		if (cairn_size_parse(o + 5, &d->size) < 0 || d->size == 0 || d->size % 512)
-			return bad(msg, size, "bad disk size '%.100s': expected %s, a multiple of 512",
+			return cairn_config_bad(msg, size, "bad disk size '%.100s': expected %s, a multiple of 512",
 				   o + 5, CAIRN_SIZE_FORMS);
 	} else {
-		return bad(msg, size, "bad disk option '%.100s': expected format=raw, format=qcow2, readonly or size=SIZE",
+		return cairn_config_bad(msg, size, "bad disk option '%.100s': expected format=raw, format=qcow2, readonly or size=SIZE",
 			   o);
 	}
 	return 0;
@@ -120,21 +107,21 @@ static int add_disk(struct cairn_vm *vm, const char *v, int line, char *msg, siz
 	int ret;
 
 	if (!copy)
-		return bad(msg, size, "out of memory");
+		return cairn_config_bad(msg, size, "out of memory");
 	tok = strtok_r(copy, ",", &save);
 	ret = tok ? disk_target(&d, tok, msg, size)
-		  : bad(msg, size, "empty disk: expected POOL/FILE[,format=raw|qcow2][,readonly][,size=8G]");
+		  : cairn_config_bad(msg, size, "empty disk: expected POOL/FILE[,format=raw|qcow2][,readonly][,size=8G]");
 	while (ret == 0 && (tok = strtok_r(NULL, ",", &save)))
 		ret = disk_option(&d, tok, msg, size);
 	free(copy);
 	if (ret == 0 && d.readonly && d.size)
-		ret = bad(msg, size, "bad disk '%.200s': a readonly disk cannot be created (size=)", v);
+		ret = cairn_config_bad(msg, size, "bad disk '%.200s': a readonly disk cannot be created (size=)", v);
 	if (ret == 0 && vm->n_disks >= 16)
-		ret = bad(msg, size, "too many disks (at most 16)");
+		ret = cairn_config_bad(msg, size, "too many disks (at most 16)");
 	if (ret == 0) {
 		grown = cairn_config_grow(vm->disks, vm->n_disks, sizeof(*grown));
 		if (!grown)
-			ret = bad(msg, size, "out of memory");
+			ret = cairn_config_bad(msg, size, "out of memory");
 		else {
 			vm->disks = grown;
 			vm->disks[vm->n_disks++] = d;
@@ -148,10 +135,10 @@ static int add_disk(struct cairn_vm *vm, const char *v, int line, char *msg, siz
 static int set_path(char **dst, const char *key, const char *v, char *msg, size_t size)
 {
 	if (v[0] != '/' || !path_ok(v + 1))
-		return bad(msg, size, "bad %s '%.200s': expected an absolute path", key, v);
+		return cairn_config_bad(msg, size, "bad %s '%.200s': expected an absolute path", key, v);
 	free(*dst);
 	*dst = strdup(v);
-	return *dst ? 0 : bad(msg, size, "out of memory");
+	return *dst ? 0 : cairn_config_bad(msg, size, "out of memory");
 }
 
 static int parse_mac(const char *v, char out[18])
@@ -181,13 +168,13 @@ int cairn_vm_key(struct cairn_service *s, const char *key, const char *v,
 	if (!strcmp(key, "memory")) {
 		if (cairn_size_parse(v, &n) < 0 || n % (1u << 20) || n < CAIRN_VM_MEMORY_MIN ||
 		    n > (1ull << 50))
-			return bad(msg, size, "bad memory '%.100s': expected a whole number of MiB, at least 16M, such as 512M or 2G",
+			return cairn_config_bad(msg, size, "bad memory '%.100s': expected a whole number of MiB, at least 16M, such as 512M or 2G",
 				   v);
 		vm->memory = n;
 		vm->line_memory = line;
 	} else if (!strcmp(key, "cpus")) {
 		if (cairn_config_uint(v, 1, CAIRN_VM_CPUS_MAX, &n) < 0)
-			return bad(msg, size, "bad cpus '%.100s': expected 1 to %u", v, CAIRN_VM_CPUS_MAX);
+			return cairn_config_bad(msg, size, "bad cpus '%.100s': expected 1 to %u", v, CAIRN_VM_CPUS_MAX);
 		vm->cpus = (unsigned)n;
 	} else if (!strcmp(key, "disk")) {
 		return add_disk(vm, v, line, msg, size);
@@ -200,19 +187,19 @@ int cairn_vm_key(struct cairn_service *s, const char *key, const char *v,
 	} else if (!strcmp(key, "cmdline")) {
 		for (const char *c = v; *c; c++)
 			if ((unsigned char)*c < 0x20 || *c == 0x7f)
-				return bad(msg, size, "bad cmdline: control characters are not allowed");
+				return cairn_config_bad(msg, size, "bad cmdline: control characters are not allowed");
 		if (strlen(v) > 2048)
-			return bad(msg, size, "bad cmdline: longer than 2048 bytes");
+			return cairn_config_bad(msg, size, "bad cmdline: longer than 2048 bytes");
 		free(vm->cmdline);
 		vm->cmdline = strdup(v);
-		return vm->cmdline ? 0 : bad(msg, size, "out of memory");
+		return vm->cmdline ? 0 : cairn_config_bad(msg, size, "out of memory");
 	} else if (!strcmp(key, "firmware")) {
 		if (!strcmp(v, "bios"))
 			vm->firmware = CAIRN_VM_BIOS;
 		else if (!strcmp(v, "uefi"))
 			vm->firmware = CAIRN_VM_UEFI;
 		else
-			return bad(msg, size, "bad firmware '%.100s': expected bios or uefi", v);
+			return cairn_config_bad(msg, size, "bad firmware '%.100s': expected bios or uefi", v);
 		vm->line_firmware = line;
 	} else if (!strcmp(key, "network")) {
 		free(vm->bridge);
@@ -221,12 +208,12 @@ int cairn_vm_key(struct cairn_service *s, const char *key, const char *v,
 		if (!strcmp(v, "none"))
 			return 0;
 		if (strncmp(v, "bridge:", 7) || !cairn_config_name_ok(v + 7) || strlen(v + 7) > 15)
-			return bad(msg, size, "bad network '%.100s': expected none or bridge:NAME", v);
+			return cairn_config_bad(msg, size, "bad network '%.100s': expected none or bridge:NAME", v);
 		vm->bridge = strdup(v + 7);
-		return vm->bridge ? 0 : bad(msg, size, "out of memory");
+		return vm->bridge ? 0 : cairn_config_bad(msg, size, "out of memory");
 	} else if (!strcmp(key, "mac")) {
 		if (parse_mac(v, vm->mac) < 0)
-			return bad(msg, size, "bad mac '%.100s': expected a unicast address such as 52:54:00:12:34:56",
+			return cairn_config_bad(msg, size, "bad mac '%.100s': expected a unicast address such as 52:54:00:12:34:56",
 				   v);
 	} else {
 		return 1;
