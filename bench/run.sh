@@ -9,3 +9,5 @@ echo "== bench/push.sh build/out"
 bench/push.sh build/out
 echo "== bench/tls.sh build/out"
 bench/tls.sh build/out
+echo "== bench/ct_start.sh build/out"
+bench/ct_start.sh build/out

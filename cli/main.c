@@ -16,6 +16,8 @@
 #include "client.h"
 #include "msg.h"
 #include "cmd_config.h"
+#include "cmd_exec.h"
+#include "cmd_image.h"
 #include "cmd_keys.h"
 #include "cmd_remote.h"
 #include "config.h"
@@ -46,12 +48,14 @@ static const char usage_text[] =
 	"  status NAME               one instance in detail\n"
 	"  logs NAME [-n N] [-f]     the last N lines of its log (100); -f follows it\n"
 	"  start NAME | stop NAME | restart NAME\n"
+	"  exec NAME [--] CMD [ARG...]   run CMD inside a running container (a pty if stdin is one)\n"
 	"\n"
 	"Host:\n"
 	"  info                      host name, version, config generation, uptime\n"
 	"  reload                    re-read the configuration and reconcile\n"
 	"  reboot | poweroff         orderly reboot or power-off of the host\n"
 	"  pool list                 storage pools: state, file system, size, use, source\n"
+	"  image import FILE         copy a container image to /var/lib/cairn/images, print its sha256\n"
 	"\n"
 	"Signing and certificates (local):\n"
 	"  keygen [--out PREFIX]            new signer key pair PREFIX.key, PREFIX.pub\n"
@@ -388,6 +392,18 @@ static int cmd_remote(struct ctl *c)
 	return ctl_remote_command(c->nargs, c->args, c->json);
 }
 
+/* image import: cmd_image.c (local) */
+static int cmd_image(struct ctl *c)
+{
+	return ctl_image_command(c->nargs, c->args);
+}
+
+/* exec: cmd_exec.c */
+static int cmd_exec(struct ctl *c)
+{
+	return ctl_exec_command(&(struct ctl_target){ c->sock, c->remote }, c->nargs, c->args);
+}
+
 /* keygen, sign, verify, cert: cmd_keys.c */
 static int cmd_keys(struct ctl *c)
 {
@@ -412,7 +428,8 @@ static const struct {
 	{ "keygen", cmd_keys },     { "sign", cmd_keys },       { "verify", cmd_keys },
 	{ "cert", cmd_keys },
 	{ "push", cmd_push },       { "remote", cmd_remote },
-	{ "pool", cmd_pool },
+	{ "pool", cmd_pool },       { "exec", cmd_exec },
+	{ "image", cmd_image },
 };
 
 int main(int argc, char **argv)
