@@ -17,6 +17,8 @@
 #include "msg.h"
 #include "cmd_config.h"
 #include "cmd_console.h"
+#include "cmd_exec.h"
+#include "cmd_image.h"
 #include "cmd_keys.h"
 #include "cmd_remote.h"
 #include "cmd_update.h"
@@ -51,6 +53,7 @@ static const char usage_text[] =
 	"  logs NAME [-n N] [-f]     the last N lines of its log (100); -f follows it\n"
 	"  start NAME | stop NAME | restart NAME\n"
 	"  console NAME              attach to its serial console (Ctrl-] detaches)\n"
+	"  exec NAME [--] CMD [ARG...]   run CMD inside a running container (a pty if stdin is one)\n"
 	"\n"
 	"Host:\n"
 	"  info                      host name, version, config generation, uptime\n"
@@ -60,6 +63,7 @@ static const char usage_text[] =
 	"  update FILE [--reboot]    install an update bundle into the other slot\n"
 	"  update --check [--trust DIR] FILE   verify a bundle offline (/etc/cairn/trust)\n"
 	"  slots                     the A/B image slots: state, version, boot tries, why failed\n"
+	"  image import FILE         copy a container image to /var/lib/cairn/images, print its sha256\n"
 	"\n"
 	"Signing and certificates (local):\n"
 	"  keygen [--out PREFIX]            new signer key pair PREFIX.key, PREFIX.pub\n"
@@ -421,6 +425,18 @@ static int cmd_remote(struct ctl *c)
 	return ctl_remote_command(c->nargs, c->args, c->json);
 }
 
+/* image import: cmd_image.c (local) */
+static int cmd_image(struct ctl *c)
+{
+	return ctl_image_command(c->nargs, c->args);
+}
+
+/* exec: cmd_exec.c */
+static int cmd_exec(struct ctl *c)
+{
+	return ctl_exec_command(&(struct ctl_target){ c->sock, c->remote }, c->nargs, c->args);
+}
+
 /* keygen, sign, verify, cert: cmd_keys.c */
 static int cmd_keys(struct ctl *c)
 {
@@ -451,8 +467,8 @@ static const struct {
 	{ "cert", cmd_keys },
 	{ "push", cmd_push },       { "remote", cmd_remote },
 	{ "pool", cmd_pool },       { "update", cmd_update },
-	{ "slots", cmd_slots },
-	{ "console", cmd_console },
+	{ "slots", cmd_slots },     { "console", cmd_console },
+	{ "exec", cmd_exec },       { "image", cmd_image },
 };
 
 int main(int argc, char **argv)

@@ -14,8 +14,8 @@ LDFLAGS  := -pie -Wl,-z,relro,-z,now
 SANFLAGS := -std=c17 -O1 -g -D_GNU_SOURCE $(WARN) -fno-omit-frame-pointer \
             -fsanitize=address,undefined -fno-sanitize-recover=undefined -Ilib -Isupervisor -Isupervisor/workload -Isupervisor/api -Isupervisor/net -Isupervisor/storage -Isupervisor/container -Isupervisor/vm -Isupervisor/update -Icli
 
-SUP_LIBS := -linih -lcjson -lllhttp -lmbedtls -lmbedx509 -lmbedcrypto -lblkid -lfdisk -lmnl -lzstd -lcrypto -lpthread
-CLI_LIBS := -linih -lcjson -lllhttp -lmbedtls -lmbedx509 -lmbedcrypto -lzstd -lcrypto
+SUP_LIBS := -linih -lcjson -lllhttp -lmbedtls -lmbedx509 -lmbedcrypto -lblkid -lfdisk -lmnl -lseccomp -lcap -lzstd -lcrypto -lpthread
+CLI_LIBS := -linih -lcjson -lllhttp -lmbedtls -lmbedx509 -lmbedcrypto -lseccomp -lcap -lzstd -lcrypto
 IMG_LIBS := -linih -lmbedtls -lmbedx509 -lmbedcrypto -lzstd -lcrypto
 
 LIB_SRCS  := $(wildcard lib/*.c)
@@ -54,7 +54,10 @@ $(O)/libcli-san.a: $(call objs,s,$(CLI_SRCS))
 
 $(O)/cairnd: $(O)/n/supervisor/main.o $(O)/libsup.a $(O)/libcairn.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(SUP_LIBS)
-$(O)/cairnctl: $(O)/n/cli/main.o $(O)/libcli.a $(O)/libcairn.a
+# cairnctl exec drops privileges exactly as a container's init does;
+# image import checks an image as cairnd does
+CLI_CT_OBJS := $(call objs,n,$(addprefix supervisor/container/,drop.c caps.c seccomp.c rootfs.c paths.c untar.c tarhdr.c))
+$(O)/cairnctl: $(O)/n/cli/main.o $(O)/libcli.a $(CLI_CT_OBJS) $(O)/libcairn.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(CLI_LIBS)
 # The build host's tool: update bundles (image-build/cairn-image.c).
 $(O)/cairn-image: $(O)/n/image-build/cairn-image.o $(O)/libcairn.a

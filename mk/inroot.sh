@@ -18,6 +18,9 @@ exec unshare --mount --propagation private -- sh -eu -c '
 	mount --rbind /dev "$R/dev"
 	mount -t tmpfs -o mode=1777 tmpfs "$R/tmp"
 	mkdir -p "$R/run"; mount -t tmpfs -o mode=755 tmpfs "$R/run"
-	exec chroot "$R" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
+	# pivot_root, not only chroot: the kernel refuses a user namespace to
+	# a chrooted process, and container tests need them.
+	cd "$R"; pivot_root . mnt
+	exec chroot . /bin/sh -c "umount -l /mnt && exec \"\$@\"" sh /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
 		TERM="${TERM:-dumb}" CI="${CI:-}" sh -c "cd /src && exec \"\$@\"" sh "$@"
 ' sh "$ROOT" "$@"

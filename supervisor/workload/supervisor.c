@@ -806,7 +806,8 @@ int sup_boot(struct supervisor *s, struct cairn_err *e)
 	 * is reverted before anything of it is adopted or started. */
 	if (ret == 0)
 		sup_trial_boot(s);
-	/* The host's side (links, bridges, pools) before any workload. */
+	/* The host's side (links, bridges, pools) before any workload: a
+	 * container's image or storage may live on a pool. */
 	if (s->config && s->applied)
 		s->applied(s, s->config, s->applied_data);
 	/* Even without a config: whatever a predecessor left is dealt with. */
