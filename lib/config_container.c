@@ -11,6 +11,7 @@
 #include "config_container.h"
 
 #include <errno.h>
+#include <sys/socket.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 
 #include "config_internal.h"
 #include "config_kind.h"
+#include "netaddr.h"
 #include "size.h"
 
 #define IMAGES_DIR "/var/lib/cairn/images"
@@ -327,6 +329,25 @@ int cairn_container_key(struct cairn_service *s, const char *key, const char *v,
 			return set_str(&ct->bridge, v + 7, msg, size);
 		} else
 			return bad(msg, size, "bad network '%s': none, host or bridge:NAME", v);
+	} else if (!strcmp(key, "address") || !strcmp(key, "gateway")) {
+		struct cairn_ip ip;
+		char canon[64];
+		bool addr = !strcmp(key, "address");
+
+		if (addr && !strcmp(v, "dhcp")) {
+			ct->address_line = line;
+			free(ct->address);
+			ct->address = NULL;
+			return 0;
+		}
+		if ((addr ? cairn_cidr_parse(v, &ip) : cairn_ip_parse(v, &ip)) < 0 ||
+		    ip.family != AF_INET)
+			return bad(msg, size, addr ? "bad address '%s': an IPv4 address with its prefix length (10.0.3.10/24), or dhcp"
+						   : "bad gateway '%s': an IPv4 address", v);
+		cairn_ip_format(&ip, addr, canon, sizeof(canon));
+		if (addr)
+			ct->address_line = line;
+		return set_str(addr ? &ct->address : &ct->gateway, canon, msg, size);
 	} else if (!strcmp(key, "hostname")) {
 		if (!cairn_config_hostname_ok(v))
 			return bad(msg, size, "bad hostname '%s': 1-63 of a-z 0-9 -", v);
@@ -435,6 +456,18 @@ int cairn_container_finish(const struct cairn_config *c, struct cairn_service *s
 		return cairn_config_error(e, -EINVAL, file, ct->network_line,
 					  "[container %s]: network = bridge:%s: no [network %s] in this config",
 					  s->name, ct->bridge, ct->bridge);
+	if ((ct->address_line || ct->gateway) && ct->net != CAIRN_CT_NET_BRIDGE)
+		return cairn_config_error(e, -EINVAL, file, ct->address_line ? ct->address_line : s->line,
+					  "[container %s]: address and gateway need network = bridge:NAME", s->name);
+	if (ct->address && !ct->gateway) {   /* the bridge's own address, when it has one */
+		const struct cairn_network *n = cairn_config_network(c, ct->bridge);
+
+		if (n && n->address) {
+			ct->gateway = strndup(n->address, strcspn(n->address, "/"));
+			if (!ct->gateway)
+				return cairn_config_error(e, -ENOMEM, file, s->line, "out of memory");
+		}
+	}
 	if (ct->memory_swap_set && !ct->memory)
 		return cairn_config_error(e, -EINVAL, file, s->line,
 					  "[container %s]: memory_swap needs memory as well", s->name);
@@ -464,9 +497,10 @@ void cairn_container_canon(FILE *f, const struct cairn_container *ct)
 		fprintf(f, "idmap = %u\n", ct->idmap);
 	else
 		fprintf(f, "idmap = auto\n");
-	fprintf(f, "network = %s%s\nhostname = %s\nhalt_signal = ",
+	fprintf(f, "network = %s%s\naddress = %s\ngateway = %s\nhostname = %s\nhalt_signal = ",
 		ct->net == CAIRN_CT_NET_HOST ? "host" : ct->net == CAIRN_CT_NET_BRIDGE ? "bridge:" : "none",
-		ct->bridge ? ct->bridge : "", ct->hostname ? ct->hostname : "");
+		ct->bridge ? ct->bridge : "", ct->address ? ct->address : "dhcp",
+		ct->gateway ? ct->gateway : "", ct->hostname ? ct->hostname : "");
 	cairn_config_print_signal(f, ct->halt_signal);
 	fprintf(f, "\nuser = %u:%u\nmemory = %llu\nmemory_swap = %s%llu\ncpu = %u\ncpuset = %s\npids = %llu\n",
 		ct->uid, ct->gid, (unsigned long long)ct->memory, ct->memory_swap_set ? "" : "unset ",
@@ -505,6 +539,8 @@ struct cairn_container *cairn_container_dup(const struct cairn_container *x)
 	d->image = dup_or(x->image, &ok);
 	d->storage = dup_or(x->storage, &ok);
 	d->bridge = dup_or(x->bridge, &ok);
+	d->address = dup_or(x->address, &ok);
+	d->gateway = dup_or(x->gateway, &ok);
 	d->hostname = dup_or(x->hostname, &ok);
 	d->cpuset = dup_or(x->cpuset, &ok);
 	d->io = NULL;
@@ -547,6 +583,8 @@ void cairn_container_free(struct cairn_container *x)
 	free(x->image);
 	free(x->storage);
 	free(x->bridge);
+	free(x->address);
+	free(x->gateway);
 	free(x->hostname);
 	free(x->cpuset);
 	for (size_t k = 0; k < x->n_io; k++)

@@ -40,6 +40,9 @@ struct cairn_container {
 	uint32_t idmap;              /* first host id of the range, or AUTO */
 	enum cairn_ct_net net;       /* default none */
 	char *bridge;                /* network = bridge:NAME */
+	char *address;               /* eth0's IPv4 CIDR on the bridge, or NULL:
+	                                the container configures eth0 itself (DHCP) */
+	char *gateway;               /* default route; default the bridge's address */
 	char *hostname;              /* default NAME */
 	int halt_signal;             /* default SIGRTMIN+3 (system), SIGTERM (app) */
 	uint32_t uid, gid;           /* user = UID[:GID] inside (default 0:0) */
@@ -52,7 +55,7 @@ struct cairn_container {
 	size_t n_io;
 	struct cairn_ct_volume *volumes;
 	size_t n_volumes;
-	int persistent_set, idmap_line, storage_line, network_line, image_line;
+	int persistent_set, idmap_line, storage_line, network_line, image_line, address_line;
 	int *volume_lines;
 };
 

@@ -144,6 +144,8 @@ void ct_cgroup_io_max(const struct cairn_ct_io *io, char *buf, size_t size);
  * nothing beyond what init does: loopback up). */
 int ct_net_attach(pid_t pid, const struct cairn_service *s, const struct cairn_config *c,
 		  struct cairn_err *e);
+/* Remove the host end of name's veth pair, if it is still there. */
+void ct_net_detach(const char *name);
 /* lo up in the current net namespace. */
 int ct_net_loopback_up(struct cairn_err *e);
 

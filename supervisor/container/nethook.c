@@ -2,11 +2,12 @@
  *
  * network = none and bridge:NAME get a net namespace of their own (made
  * with the others); init brings its loopback up.  network = host shares
- * the host's.  For bridge:NAME the veth pair is attached in
- * ct_net_attach(), which runs in cairnd with the container's init pid
- * before init runs anything: THE HOOK for the bridge work
- * (supervisor/net/), which is not there yet, so it does nothing and the
- * container has loopback only. */
+ * the host's.  For bridge:NAME, ct_net_attach() runs in cairnd with the
+ * container's init pid before init runs anything: a veth pair, the host
+ * end "vc-NAME" on the bridge, the other end eth0 inside with the
+ * configured address and default route (supervisor/net/wnet.h).  The pair
+ * dies with the container's net namespace; cleanup removes the host end
+ * too, for the case where something still holds the namespace. */
 #include "ct.h"
 
 #include <errno.h>
@@ -16,14 +17,32 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "config_container.h"
+#include "wnet.h"
+
 int ct_net_attach(pid_t pid, const struct cairn_service *s, const struct cairn_config *c,
 		  struct cairn_err *e)
 {
-	(void)pid;
-	(void)s;
+	const struct cairn_container *ct = s->ct;
+	char host[IF_NAMESIZE];
+	int ret;
+
 	(void)c;
-	(void)e;
-	return 0;
+	if (ct->net != CAIRN_CT_NET_BRIDGE)
+		return 0;
+	if ((ret = net_ifname_for("vc-", s->name, host)) < 0)
+		return cairn_err_set(e, ret, "network: no link name for %s", s->name);
+	ret = net_veth_attach(pid, ct->bridge, host, "eth0", ct->address, ct->gateway, NULL, e);
+	return ret < 0 ? cairn_err_prefix(e, ret, "network bridge:%s", ct->bridge) : 0;
+}
+
+void ct_net_detach(const char *name)
+{
+	char host[IF_NAMESIZE];
+	struct cairn_err e = { "" };
+
+	if (net_ifname_for("vc-", name, host) == 0)
+		net_veth_detach(host, &e);   /* already gone with the namespace: fine */
 }
 
 int ct_net_loopback_up(struct cairn_err *e)

@@ -389,6 +389,7 @@ fail:
 
 void ct_cleanup(const struct cairn_config *c, const char *name)
 {
+	ct_net_detach(name);
 	ct_cgroup_remove(name);
 	run_dir_remove(name);
 	ct_image_sweep(c);

@@ -127,6 +127,34 @@ static void test_dup(void **state)
 	cairn_config_free(c);
 }
 
+static void test_bridge_address(void **state)
+{
+	struct cairn_config *c;
+	const struct cairn_container *ct;
+
+	(void)state;
+	c = parse_ok("[network br0]\naddress = 10.0.3.1/24\n"
+		     HEAD "exec = /a\nnetwork = bridge:br0\naddress = 10.0.3.10/24\n"
+		     "[container d]\nimage = /i.sqfs\nsha256 = " SHA "\nexec = /a\n"
+		     "network = bridge:br0\naddress = 10.0.3.11/24\ngateway = 10.0.3.254\n"
+		     "[container e]\nimage = /i.sqfs\nsha256 = " SHA "\nexec = /a\n"
+		     "network = bridge:br0\naddress = dhcp\n");
+	ct = cairn_config_service(c, "c")->ct;
+	assert_string_equal(ct->address, "10.0.3.10/24");
+	assert_string_equal(ct->gateway, "10.0.3.1");        /* the bridge's address */
+	ct = cairn_config_service(c, "d")->ct;
+	assert_string_equal(ct->gateway, "10.0.3.254");
+	ct = cairn_config_service(c, "e")->ct;
+	assert_null(ct->address);
+	assert_null(ct->gateway);
+	assert_non_null(strstr(cairn_config_service(c, "c")->canon, "address = 10.0.3.10/24\ngateway = 10.0.3.1\n"));
+	cairn_config_free(c);
+	expect_err(HEAD "exec = /a\naddress = 10.0.3.10/24\n",
+		   "t.conf:5: [container c]: address and gateway need network = bridge:NAME");
+	expect_err("[network br0]\n" HEAD "exec = /a\nnetwork = bridge:br0\naddress = 10.0.3.10\n",
+		   "t.conf:7: bad address '10.0.3.10': an IPv4 address with its prefix length (10.0.3.10/24), or dhcp");
+}
+
 static void test_errors(void **state)
 {
 	(void)state;
@@ -286,6 +314,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_dup),
+		cmocka_unit_test(test_bridge_address),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_cpu_max),
 		cmocka_unit_test(test_io_max),
