@@ -7,6 +7,7 @@
  *   3. the cairn nftables table rewritten when its text changed;
  *   4. IPv4 forwarding on while some network has nat.
  * Unchanged sections are left alone, so workloads on them notice nothing. */
+#include "say.h"
 #include "bridge.h"
 
 #include <errno.h>
@@ -40,18 +41,6 @@ struct bridges {
 	char buf[4096] __attribute__((aligned(4)));
 };
 
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void say(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("cairnd: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 /* ---- the nft script (pure) ---- */
 
@@ -215,7 +204,7 @@ static void sync_nft(struct bridges *b, const struct cairn_config *c)
 	int ret;
 
 	if (bridge_nft_ruleset(c->networks, c->n_networks, &text) < 0) {
-		say("network: cannot make the NAT rules (out of memory or a bad address)");
+		cairnd_say("network: cannot make the NAT rules (out of memory or a bad address)");
 		return;
 	}
 	if (b->ruleset && !strcmp(b->ruleset, text)) {
@@ -244,14 +233,14 @@ static void sync_nft(struct bridges *b, const struct cairn_config *c)
 		else
 			ret = run_nft(b, apply, text, &e);
 		if (ret < 0) {
-			say("network: NAT rules not applied: %s", e.msg);
+			cairnd_say("network: NAT rules not applied: %s", e.msg);
 			free(text);
 			free(b->ruleset);
 			b->ruleset = NULL;   /* try again with the next config */
 			return;
 		}
 	}
-	say(want ? "network: NAT rules set (nft table ip cairn)"
+	cairnd_say(want ? "network: NAT rules set (nft table ip cairn)"
 		 : "network: NAT rules removed (nft table ip cairn)");
 	free(b->ruleset);
 	b->ruleset = text;
@@ -266,22 +255,22 @@ static void sync_forward(struct bridges *b, bool want)
 
 	if (fd < 0) {
 		if (want)
-			say("network: %s: %s: NAT will not forward", b->ip_forward, strerror(errno));
+			cairnd_say("network: %s: %s: NAT will not forward", b->ip_forward, strerror(errno));
 		return;
 	}
 	if (read(fd, &now, 1) != 1)
 		now = 0;
 	if (want && now != '1') {
 		if (pwrite(fd, "1\n", 2, 0) != 2)
-			say("network: %s: %s: NAT will not forward", b->ip_forward, strerror(errno));
+			cairnd_say("network: %s: %s: NAT will not forward", b->ip_forward, strerror(errno));
 		else {
 			b->forward_ours = true;
-			say("network: IPv4 forwarding on");
+			cairnd_say("network: IPv4 forwarding on");
 		}
 	} else if (!want && b->forward_ours) {
 		if (pwrite(fd, "0\n", 2, 0) == 2) {
 			b->forward_ours = false;
-			say("network: IPv4 forwarding off (no network has nat any more)");
+			cairnd_say("network: IPv4 forwarding off (no network has nat any more)");
 		}
 	}
 	close(fd);
@@ -298,18 +287,18 @@ static int find_or_make(struct bridges *b, const char *name, struct nl_link *l, 
 	if (ret == -ENODEV) {
 		ret = nl_request(b->nl, nlb_bridge_new(b->buf, nl_seq(b->nl), name));
 		if (ret < 0 && ret != -EEXIST) {
-			say("network %s: cannot make the bridge: %s", name, strerror(-ret));
+			cairnd_say("network %s: cannot make the bridge: %s", name, strerror(-ret));
 			return ret;
 		}
 		*made = ret == 0;
 		ret = nl_link_get(b->nl, name, l);
 	}
 	if (ret < 0) {
-		say("network %s: %s", name, strerror(-ret));
+		cairnd_say("network %s: %s", name, strerror(-ret));
 		return ret;
 	}
 	if (strcmp(l->kind, "bridge")) {
-		say("network %s: a link %s exists and is not a bridge (kind '%s'): left alone",
+		cairnd_say("network %s: a link %s exists and is not a bridge (kind '%s'): left alone",
 		    name, name, l->kind[0] ? l->kind : "none");
 		return -EEXIST;
 	}
@@ -326,7 +315,7 @@ static void set_address(struct bridges *b, const struct cairn_network *net, int 
 	int ret;
 
 	if (nl_addrs(b->nl, &addrs, &na, &e) < 0)
-		say("network %s: %s", net->name, e.msg);
+		cairnd_say("network %s: %s", net->name, e.msg);
 	for (size_t k = 0; k < na; k++) {
 		const struct nl_addr *a = &addrs[k];
 		char txt[64];
@@ -339,14 +328,14 @@ static void set_address(struct bridges *b, const struct cairn_network *net, int 
 		cairn_ip_format(&a->ip, true, txt, sizeof(txt));
 		ret = nl_request(b->nl, nlb_addr(b->buf, nl_seq(b->nl), false, ifindex, &a->ip));
 		if (ret < 0 && ret != -EADDRNOTAVAIL)
-			say("network %s: remove %s: %s", net->name, txt, strerror(-ret));
+			cairnd_say("network %s: remove %s: %s", net->name, txt, strerror(-ret));
 	}
 	free(addrs);
 	if (!has)
 		return;
 	ret = nl_request(b->nl, nlb_addr(b->buf, nl_seq(b->nl), true, ifindex, &want));
 	if (ret < 0 && ret != -EEXIST)
-		say("network %s: add %s: %s", net->name, net->address, strerror(-ret));
+		cairnd_say("network %s: add %s: %s", net->name, net->address, strerror(-ret));
 }
 
 static void bring_up(struct bridges *b, const struct cairn_network *net)
@@ -360,8 +349,8 @@ static void bring_up(struct bridges *b, const struct cairn_network *net)
 	set_address(b, net, l.ifindex);
 	ret = nl_request(b->nl, nlb_link_set(b->buf, nl_seq(b->nl), l.ifindex, true, 0, NULL));
 	if (ret < 0)
-		say("network %s: set up: %s", net->name, strerror(-ret));
-	say("network %s: bridge %s%s%s%s", net->name, made ? "made" : "configured",
+		cairnd_say("network %s: set up: %s", net->name, strerror(-ret));
+	cairnd_say("network %s: bridge %s%s%s%s", net->name, made ? "made" : "configured",
 	    net->address ? ", address " : "", net->address ? net->address : "",
 	    net->nat ? ", nat" : "");
 }
@@ -374,15 +363,15 @@ static void take_down(struct bridges *b, const char *name)
 	if (ret == -ENODEV)
 		return;
 	if (ret < 0 || strcmp(l.kind, "bridge")) {
-		say("network %s: not deleted: %s", name,
+		cairnd_say("network %s: not deleted: %s", name,
 		    ret < 0 ? strerror(-ret) : "the link is no longer a bridge");
 		return;
 	}
 	ret = nl_request(b->nl, nlb_link_del(b->buf, nl_seq(b->nl), l.ifindex));
 	if (ret < 0 && ret != -ENODEV)
-		say("network %s: delete the bridge: %s", name, strerror(-ret));
+		cairnd_say("network %s: delete the bridge: %s", name, strerror(-ret));
 	else
-		say("network %s: bridge deleted", name);
+		cairnd_say("network %s: bridge deleted", name);
 }
 
 /* ---- applying a config ---- */
@@ -407,7 +396,7 @@ void bridges_apply(struct bridges *b, const struct cairn_config *c)
 	struct net_def *defs = calloc(c->n_networks ? c->n_networks : 1, sizeof(*defs));
 
 	if (!defs) {
-		say("network: out of memory: [network] sections not applied");
+		cairnd_say("network: out of memory: [network] sections not applied");
 		return;
 	}
 	/* 1. gone */
@@ -426,7 +415,7 @@ void bridges_apply(struct bridges *b, const struct cairn_config *c)
 		if (!(d->name = strdup(net->name)) ||
 		    (net->address && !(d->address = strdup(net->address))) ||
 		    (net->canon && !(d->canon = strdup(net->canon))))
-			say("network %s: out of memory", net->name);
+			cairnd_say("network %s: out of memory", net->name);
 	}
 	for (size_t k = 0; k < b->n; k++)
 		def_free(&b->defs[k]);

@@ -12,6 +12,7 @@
  * reports a matching link that is new or has just come up.  Every step is
  * idempotent, so running it twice costs nothing but a few messages. */
 #include "net.h"
+#include "say.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -55,18 +56,6 @@ struct net {
 	char buf[NL_BUF_SIZE];
 };
 
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void say(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("cairnd: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 /* ---- definitions ---- */
 
@@ -116,7 +105,7 @@ static int req(struct net *n, struct nlmsghdr *m, const char *name, const char *
 	int ret = nl_request(n->nl, m);
 
 	if (ret < 0 && ret != ignore)
-		say("%s: %s: %s", name, what, strerror(-ret));
+		cairnd_say("%s: %s: %s", name, what, strerror(-ret));
 	return ret;
 }
 
@@ -179,7 +168,7 @@ static void configure(struct net *n, struct net_if *f, const struct nl_link *l)
 	    d->mtu ? "set MTU and up" : "set up", 0);
 	/* 3. addresses */
 	if (nl_addrs(n->nl, &addrs, &na, &e) < 0)
-		say("%s: %s", name, e.msg);
+		cairnd_say("%s: %s", name, e.msg);
 	for (size_t k = 0; k < na; k++) {
 		const struct nl_addr *a = &addrs[k];
 		char what[96], txt[64];
@@ -230,7 +219,7 @@ static void match_links(struct net *n)
 	struct cairn_err e;
 
 	if (nl_links(n->nl, &links, &nl, &e) < 0) {
-		say("network: %s", e.msg);
+		cairnd_say("network: %s", e.msg);
 		return;
 	}
 	for (size_t k = 0; k < n->n; k++) {
@@ -255,7 +244,7 @@ static void write_resolv(struct net *n)
 	struct cairn_err e;
 
 	if (resolv_write(n->resolv_dir, n->resolv_conf, &e) < 0)
-		say("resolv.conf: %s", e.msg);
+		cairnd_say("resolv.conf: %s", e.msg);
 }
 
 /* DHCP fragments of links no [interface] runs DHCP on any more. */
@@ -313,14 +302,14 @@ void net_apply(struct net *n, const struct cairn_config *c)
 	int ret;
 
 	if (!ifs || !kept) {
-		say("network: out of memory: configuration not applied");
+		cairnd_say("network: out of memory: configuration not applied");
 		free(ifs);
 		free(kept);
 		return;
 	}
 	for (size_t k = 0; k < c->n_ifaces; k++) {
 		if (def_dup(&ifs[k].def, &c->ifaces[k]) < 0)
-			say("%s: out of memory", c->ifaces[k].name);
+			cairnd_say("%s: out of memory", c->ifaces[k].name);
 		for (size_t j = 0; j < n->n; j++) {
 			if (kept[j] || !n->ifs[j].def.canon || !ifs[k].def.canon ||
 			    strcmp(n->ifs[j].def.canon, ifs[k].def.canon))
@@ -350,7 +339,7 @@ void net_apply(struct net *n, const struct cairn_config *c)
 		size_t nl = 0;
 
 		if (nl_links(n->nl, &links, &nl, &e) < 0) {
-			say("network: %s", e.msg);
+			cairnd_say("network: %s", e.msg);
 		} else {
 			for (size_t k = 0; k < n->n; k++) {
 				struct net_if *f = &ifs[k];
@@ -365,7 +354,7 @@ void net_apply(struct net *n, const struct cairn_config *c)
 						configure(n, f, &links[j]);
 					}
 				if (!found)
-					say("%s: no such link yet (configured when it appears)",
+					cairnd_say("%s: no such link yet (configured when it appears)",
 					    f->def.name);
 			}
 			free(links);
@@ -376,7 +365,7 @@ void net_apply(struct net *n, const struct cairn_config *c)
 			ifs[k].ifindex = 0;
 	ret = resolv_set_static(n->resolv_dir, c, &e);
 	if (ret < 0)
-		say("resolv.conf: %s", e.msg);
+		cairnd_say("resolv.conf: %s", e.msg);
 	if (drop_stale_leases(n) || ret > 0)
 		write_resolv(n);
 	if (n->br)
@@ -415,7 +404,7 @@ static void show_addr(struct net *n, const struct nl_addr *a, bool add)
 	if (!if_indextoname((unsigned)a->ifindex, name))
 		snprintf(name, sizeof(name), "%s", a->label[0] ? a->label : "?");
 	cairn_ip_format(&a->ip, true, txt, sizeof(txt));
-	say("%s: %s%s", name, txt, add ? "" : " removed");
+	cairnd_say("%s: %s%s", name, txt, add ? "" : " removed");
 }
 
 static void on_link(struct net *n, const struct nl_link *l, bool gone)
@@ -434,7 +423,7 @@ static void on_link(struct net *n, const struct nl_link *l, bool gone)
 		if (!matches(&f->def, l))
 			continue;
 		if (f->ifindex != l->ifindex) {
-			say("%s: link %s appeared", f->def.name, l->name);
+			cairnd_say("%s: link %s appeared", f->def.name, l->name);
 			configure(n, f, l);
 			return;
 		}
@@ -480,7 +469,7 @@ static void show_all(struct net *n)
 	struct cairn_err e;
 
 	if (nl_addrs(n->nl, &addrs, &na, &e) < 0) {
-		say("network: %s", e.msg);
+		cairnd_say("network: %s", e.msg);
 		return;
 	}
 	for (size_t k = 0; k < na; k++)
@@ -542,14 +531,14 @@ int net_new(struct net **out, struct loop *l, const struct net_opts *o, struct c
 		return cairn_err_sys(e, ret, "network events");
 	}
 	if (bridges_new(&n->br, NULL, &be) < 0)
-		say("network: %s: [network] bridges will not be made", be.msg);
+		cairnd_say("network: %s: [network] bridges will not be made", be.msg);
 	mkdirs(n->resolv_dir);
 	n->ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (n->ino < 0 ||
 	    inotify_add_watch(n->ino, n->resolv_dir,
 			      IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE) < 0 ||
 	    loop_add_fd(l, n->ino, EPOLLIN, on_resolv_dir, n) < 0) {
-		say("%s: cannot watch: %s (DHCP name servers will not reach %s)", n->resolv_dir,
+		cairnd_say("%s: cannot watch: %s (DHCP name servers will not reach %s)", n->resolv_dir,
 		    strerror(errno), n->resolv_conf);
 		if (n->ino >= 0)
 			close(n->ino);

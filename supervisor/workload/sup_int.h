@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "backoff.h"
+#include "say.h"
 #include "config.h"
 #include "configstore.h"
 #include "initlink.h"
@@ -68,7 +69,7 @@ struct supervisor {
 	void *done_data;
 };
 
-void sup_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#define sup_msg cairnd_say   /* say.h: "cairnd: ..." on the console */
 uint64_t sup_realtime_ms(void);
 
 struct inst *sup_find(const struct supervisor *s, const char *name);

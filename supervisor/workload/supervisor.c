@@ -28,16 +28,6 @@
 #include "state.h"
 #include "svcdef.h"
 
-void sup_msg(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("cairnd: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 uint64_t sup_realtime_ms(void)
 {
