@@ -98,12 +98,45 @@ static int read_info(const char *name, struct exec_info *x)
 	return 0;
 }
 
-static int join(const char *name, pid_t pid)
+/* The cgroup to join, below CT_CGROUP_ROOT: the container's own, or for a
+ * system container the one its init is in now (systemd moves itself to
+ * init.scope, and may then enable controllers for its sub-cgroups, after
+ * which the container's top cgroup takes no process). */
+static void exec_cgroup(const char *name, pid_t pid, char *out, size_t size)
 {
-	char path[512], me[32];
+	char path[64], line[600], top[128];
+	size_t n;
+	FILE *f;
+
+	n = (size_t)snprintf(top, sizeof(top), "/" CT_CGROUP_DIR "/%s", name);
+	snprintf(out, size, "%s", top);
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+	if (!(f = fopen(path, "re")))
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char *c = line + 3;
+
+		if (strncmp(line, "0::", 3))
+			continue;
+		c[strcspn(c, "\n")] = 0;
+		/* only within the container's own subtree, whatever it named */
+		if (!strncmp(c, top, n) && (c[n] == 0 || c[n] == '/') && !strstr(c, "/..") &&
+		    strlen(c) < size)
+			snprintf(out, size, "%s", c);
+		break;
+	}
+	fclose(f);
+}
+
+static int join(const char *name, pid_t pid, enum cairn_ct_type type)
+{
+	char path[700], cg[600], me[32];
 	int fd, pidfd, n;
 
-	snprintf(path, sizeof(path), CT_CGROUP_ROOT "/" CT_CGROUP_DIR "/%s/cgroup.procs", name);
+	snprintf(cg, sizeof(cg), "/" CT_CGROUP_DIR "/%s", name);
+	if (type == CAIRN_CT_SYSTEM)
+		exec_cgroup(name, pid, cg, sizeof(cg));
+	snprintf(path, sizeof(path), CT_CGROUP_ROOT "%s/cgroup.procs", cg);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	n = snprintf(me, sizeof(me), "%d", (int)getpid());
 	if (fd < 0 || write(fd, me, (size_t)n) != n) {
@@ -197,7 +230,7 @@ int ctl_exec_command(const struct ctl_target *t, int nargs, char **args)
 	if (nargs < 2 || (!strcmp(args[1], "--") && nargs < 3))
 		return ctl_usage_error("exec: usage: cairnctl exec NAME [--] CMD [ARG...]");
 	cmd = args + (strcmp(args[1], "--") ? 1 : 2);
-	if (find_pid(t, args[0], &pid) || read_info(args[0], &x) || join(args[0], pid))
+	if (find_pid(t, args[0], &pid) || read_info(args[0], &x) || join(args[0], pid, x.type))
 		return EXIT_FAIL;
 	if (getenv("TERM")) {
 		snprintf(term, sizeof(term), "TERM=%s", getenv("TERM"));

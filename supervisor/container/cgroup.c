@@ -3,13 +3,17 @@
  * cgroup.subtree_control; a limit whose controller this kernel or host
  * does not offer is an error, never an unlimited container.  With no
  * limits set, no controller is needed (a host whose cgroup2 has none
- * still runs containers). */
+ * still runs containers).  A system container's cgroup is delegated to
+ * its root (the kernel's cgroup-v2 "Delegation"): its init (systemd) makes
+ * its own sub-cgroups under it, but cannot touch the limits; cairnd
+ * removes the whole subtree when the container has stopped. */
 #include "ct.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <dirent.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -132,7 +136,48 @@ static int limits(const struct cairn_container *ct, const char *dir, struct cair
 	return 0;
 }
 
-int ct_cgroup_create(const struct cairn_service *s, int *dir_fd, struct cairn_err *e)
+/* rmdir dir and the cgroups below it, deepest first (a cgroup's only
+ * subdirectories are cgroups).  0 or -errno of the first that stays. */
+static int remove_tree(const char *dir, int depth)
+{
+	char sub[4096];
+	struct dirent *d;
+	DIR *dp;
+	int ret = 0;
+
+	if (rmdir(dir) == 0)
+		return 0;
+	if (errno != EBUSY && errno != ENOTEMPTY)
+		return -errno;
+	/* the depth a container may nest is bounded by the path length */
+	if (depth > 64 || !(dp = opendir(dir)))
+		return -EBUSY;
+	while (ret == 0 && (d = readdir(dp)))
+		if (d->d_type == DT_DIR && strcmp(d->d_name, ".") && strcmp(d->d_name, "..") &&
+		    snprintf(sub, sizeof(sub), "%s/%s", dir, d->d_name) < (int)sizeof(sub))
+			ret = remove_tree(sub, depth + 1);
+	closedir(dp);
+	if (ret == 0 && rmdir(dir) < 0)
+		ret = -errno;
+	return ret;
+}
+
+/* Give the cgroup to the container's root: the directory (sub-cgroups)
+ * and the files of delegation (moving its processes, enabling for its
+ * sub-cgroups the controllers it was given); never the limits. */
+static int delegate(int dir_fd, const char *dir, uid_t owner, struct cairn_err *e)
+{
+	static const char *const files[] = { "cgroup.procs", "cgroup.threads", "cgroup.subtree_control", NULL };
+
+	if (fchown(dir_fd, owner, owner) < 0)
+		return cairn_err_sys(e, -errno, "delegate %s", dir);
+	for (size_t k = 0; files[k]; k++)
+		if (fchownat(dir_fd, files[k], owner, owner, 0) < 0)
+			return cairn_err_sys(e, -errno, "delegate %s/%s", dir, files[k]);
+	return 0;
+}
+
+int ct_cgroup_create(const struct cairn_service *s, uid_t owner, int *dir_fd, struct cairn_err *e)
 {
 	char dir[4096];
 	int ret;
@@ -142,8 +187,8 @@ int ct_cgroup_create(const struct cairn_service *s, int *dir_fd, struct cairn_er
 		return cairn_err_sys(e, -errno, "mkdir %s", dir);
 	snprintf(dir, sizeof(dir), CT_CGROUP_ROOT "/" CT_CGROUP_DIR "/%s", s->name);
 	/* a leftover of a container that died with cairnd away */
-	if (rmdir(dir) < 0 && errno != ENOENT)
-		return cairn_err_sys(e, -errno, "cgroup %s is still in use", dir);
+	if ((ret = remove_tree(dir, 0)) < 0 && ret != -ENOENT)
+		return cairn_err_sys(e, ret, "cgroup %s is still in use", dir);
 	if (mkdir(dir, 0755) < 0)
 		return cairn_err_sys(e, -errno, "mkdir %s", dir);
 	ret = limits(s->ct, dir, e);
@@ -151,6 +196,10 @@ int ct_cgroup_create(const struct cairn_service *s, int *dir_fd, struct cairn_er
 		*dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (*dir_fd < 0)
 			ret = cairn_err_sys(e, -errno, "%s", dir);
+	}
+	if (ret == 0 && owner != (uid_t)-1 && (ret = delegate(*dir_fd, dir, owner, e)) < 0) {
+		close(*dir_fd);
+		*dir_fd = -1;
 	}
 	if (ret < 0)
 		rmdir(dir);
@@ -160,13 +209,14 @@ int ct_cgroup_create(const struct cairn_service *s, int *dir_fd, struct cairn_er
 void ct_cgroup_remove(const char *name)
 {
 	char dir[4096];
+	int ret;
 
 	snprintf(dir, sizeof(dir), CT_CGROUP_ROOT "/" CT_CGROUP_DIR "/%s", name);
 	/* the pid namespace's last tasks may take a moment to leave */
 	for (int k = 0; k < 500; k++) {
-		if (rmdir(dir) == 0 || errno == ENOENT)
+		if ((ret = remove_tree(dir, 0)) == 0 || ret == -ENOENT)
 			break;
-		if (errno != EBUSY)
+		if (ret != -EBUSY)
 			return;
 		usleep(1000);
 	}

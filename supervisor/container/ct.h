@@ -131,8 +131,10 @@ int ct_drop(enum cairn_ct_type t, uint32_t uid, uint32_t gid, struct cairn_err *
 /* ---- cgroup.c -------------------------------------------------------- */
 /* Make CT_CGROUP_ROOT/cairn/NAME with the limits written; an open fd of
  * the directory (for CLONE_INTO_CGROUP).  A limit whose controller is
- * missing is an error. */
-int ct_cgroup_create(const struct cairn_service *s, int *dir_fd, struct cairn_err *e);
+ * missing is an error.  owner (not -1): the host uid the cgroup is
+ * delegated to (a system container's root). */
+int ct_cgroup_create(const struct cairn_service *s, uid_t owner, int *dir_fd, struct cairn_err *e);
+/* Remove CT_CGROUP_ROOT/cairn/NAME and the cgroups its container made. */
 void ct_cgroup_remove(const char *name);
 /* The io.max line of one io = DEV... entry ("8:0 rbps=1 wbps=max..."). */
 void ct_cgroup_io_max(const struct cairn_ct_io *io, char *buf, size_t size);

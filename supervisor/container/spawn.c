@@ -270,6 +270,7 @@ int ct_spawn(const struct cairn_config *c, const struct cairn_service *s, int ou
 	int st[2] = { -1, -1 }, go[2] = { -1, -1 }, ret, pidfd = -1, img_fd, master = -1;
 	struct ct_msg m;
 	pid_t stage, pid = 0;
+	uid_t cg_owner;
 	ssize_t n;
 
 	j.st.s = s;
@@ -290,7 +291,9 @@ int ct_spawn(const struct cairn_config *c, const struct cairn_service *s, int ou
 	close(img_fd);
 	if (ret < 0)
 		return ret;
-	if ((ret = host_dirs(s, j.st.base, e)) < 0 || (ret = ct_cgroup_create(s, &j.cg_fd, e)) < 0) {
+	/* a system container's init (systemd) makes its own sub-cgroups */
+	cg_owner = s->ct->type == CAIRN_CT_SYSTEM ? (uid_t)j.st.base : (uid_t)-1;
+	if ((ret = host_dirs(s, j.st.base, e)) < 0 || (ret = ct_cgroup_create(s, cg_owner, &j.cg_fd, e)) < 0) {
 		run_dir_remove(s->name);
 		ct_image_sweep(c);
 		return ret;

@@ -7,4 +7,7 @@ OUT=$(cd "${1:-build/out}" && pwd)
 export OUT
 export TEST_TIMEOUT=${TEST_TIMEOUT:-120}
 export TEST_NETNS=1   # every test in its own network namespace (runner.sh)
+# t_ct_debian's image, made once (1-2 minutes) before the per-test time
+# limit runs; should this fail, the test tries again and fails with why
+tests/integration/ct_debian.sh >/dev/null || echo "integration: the Debian container image could not be made"
 exec tests/runner.sh integration tests/integration/t_*.sh
