@@ -29,6 +29,17 @@ static void container_stop(struct inst *i)
 		kill(i->pid, sig);
 }
 
+/* A system container's init that halts or powers off calls reboot(2),
+ * and in a pid namespace the kernel reports that by killing it with
+ * SIGINT (SIGHUP for a restart).  A halt is a clean end, not a crash. */
+static void container_exit_status(const struct inst *i, int *code, int *sig)
+{
+	if (i->svc->ct->type == CAIRN_CT_SYSTEM && *code < 0 && *sig == SIGINT) {
+		*code = 0;
+		*sig = 0;
+	}
+}
+
 static void container_cleanup(struct inst *i)
 {
 	ct_cleanup(i->sup->config, i->svc->name);
@@ -45,5 +56,6 @@ const struct kind_ops container_kind = {
 	.spawn = container_spawn,
 	.stop = container_stop,
 	.cleanup = container_cleanup,
+	.exit_status = container_exit_status,
 	.detail = container_detail,
 };

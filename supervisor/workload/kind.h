@@ -35,6 +35,9 @@ struct kind_ops {
 	/* cairnd restarted and adopted i's running process (i->pid):
 	 * re-attach (a VM's QMP socket...).  May be NULL. */
 	void (*adopt)(struct inst *i);
+	/* How i's process ended, as the restart policy should see it: may
+	 * rewrite (code, sig) (code -1 when it died of sig).  May be NULL. */
+	void (*exit_status)(const struct inst *i, int *code, int *sig);
 	/* One line for `cairnctl status` beyond the common fields ("qemu
 	 * pid 123, guest running"), or "" (buf[0] = 0).  May be NULL. */
 	void (*detail)(const struct inst *i, char *buf, size_t size);

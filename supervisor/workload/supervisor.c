@@ -249,6 +249,9 @@ void sup_exited(struct inst *i, int code, int sig)
 	bool clean = sig == 0 && code == 0;
 	bool restart;
 
+	if (kind_of(i)->exit_status)
+		kind_of(i)->exit_status(i, &code, &sig);
+	clean = sig == 0 && code == 0;
 	drain_log(i);
 	close_log_pipe(i);
 	unwatch_pid(i);
