@@ -11,3 +11,5 @@ echo "== bench/tls.sh build/out"
 bench/tls.sh build/out
 echo "== bench/install.sh build/out"
 bench/install.sh build/out
+echo "== bench/vm.sh build/out"
+bench/vm.sh build/out
