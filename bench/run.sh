@@ -13,3 +13,5 @@ echo "== bench/install.sh build/out"
 bench/install.sh build/out
 echo "== bench/ct_start.sh build/out"
 bench/ct_start.sh build/out
+echo "== bench/vm.sh build/out"
+bench/vm.sh build/out

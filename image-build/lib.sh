@@ -66,6 +66,23 @@ install_e2fsprogs() {
 	cp /etc/mke2fs.conf "$dest/etc/mke2fs.conf"
 }
 
+# install_qemu DEST: what the VM kind runs (supervisor/vm/vm_host.h):
+# qemu-system-x86_64 and qemu-img (copy_libs brings their libraries), the
+# files QEMU opens for the command line the kind builds (q35, -nodefaults,
+# -kernel, the NIC with romfile= empty; found with strace: SeaBIOS,
+# linuxboot_dma.bin, kvmvapic.bin), at the paths this QEMU looks in, as
+# files (cp -L), and OVMF for firmware = uefi.
+install_qemu() {
+	dest=$1
+	cp /usr/bin/qemu-system-x86_64 /usr/bin/qemu-img "$dest/usr/bin/"
+	mkdir -p "$dest/usr/share/qemu" "$dest/usr/share/seabios" "$dest/usr/share/OVMF"
+	for f in qemu/linuxboot_dma.bin qemu/linuxboot.bin qemu/kvmvapic.bin \
+		seabios/bios-256k.bin OVMF/OVMF_CODE_4M.fd OVMF/OVMF_VARS_4M.fd; do
+		[ -f "/usr/share/$f" ] || die "/usr/share/$f missing (packages qemu-system-x86, seabios, ovmf)"
+		cp -L "/usr/share/$f" "$dest/usr/share/$f"
+	done
+}
+
 # install_busybox DEST: /usr/bin/busybox (static) plus a symlink per applet
 # where Debian would put it, except names already taken (cairn-init is
 # /sbin/init).  The root is merged-/usr, so bin/ and sbin/ land in usr/.

@@ -58,6 +58,11 @@ echo "$VERSION" | grep -Eqx '[A-Za-z0-9.+~^_-]{1,63}' || die "VERSION '$VERSION'
 # The newest packaged kernel in the build root.
 KVER=$(ls /lib/modules | sort -V | tail -1)
 [ -f "/boot/vmlinuz-$KVER" ] || die "no /boot/vmlinuz-$KVER in the build root"
+# VMs: KVM (the vendor module that does not match the CPU fails to load:
+# said once at boot, harmless) and vhost-net, where the kernel has them.
+for m in kvm kvm_intel kvm_amd vhost_net; do
+	modprobe -S "$KVER" --show-depends "$m" >/dev/null 2>&1 && ROOT_MODULES="$ROOT_MODULES $m"
+done
 
 # --- signing: the image trusts one signer and its demo config is signed ------
 # cairnd applies nothing unsigned, not even the built-in demo.  The signer's
@@ -158,6 +163,8 @@ cp "$OUT/cairnctl" "$R/usr/bin/cairnctl"
 cp /usr/sbin/chronyd "$R/usr/sbin/chronyd"
 # NAT for [network] nat = yes: cairnd writes its table with nft -f.
 cp /usr/sbin/nft "$R/usr/sbin/nft"
+# VMs ([vm] sections): QEMU, qemu-img and the firmware they load.
+install_qemu "$R"
 # cairnd --prepare-data formats and grows /var (before busybox, whose
 # applets of the same names must not take their place).
 install_e2fsprogs "$R"

@@ -568,6 +568,7 @@ static void vm_adopt(struct inst *i)
 		if (!fgets(comm, sizeof(comm), f))
 			comm[0] = 0;
 		fclose(f);
+		comm[strcspn(comm, "\n")] = 0;
 	}
 	if (strncmp(comm, "qemu-system", 11)) {
 		sup_msg("%s: adopted pid %d is not QEMU (%s): killing it", i->svc->name, (int)i->pid,

@@ -4,7 +4,8 @@
 # cairn-init passes no arguments to cairnd, so cairnd gets its default
 # paths inside the namespace: tmpfs on /run, /var/log and /var/lib, the
 # signed config at /var/lib/cairn/config/current.conf, and a wrapper that
-# adds only what a test needs (its trust dir, no seed probe, no HTTPS).
+# adds only what a test needs (its trust dir, no seed probe, no HTTPS,
+# and the test's NS_CAIRND_ARGS if it sets them before ns_start).
 # Files go through /var/lib, since init mounts a fresh /run and /tmp.
 set -u
 : "${OUT:?}"
@@ -35,7 +36,7 @@ ns_start() {
 	[ $# -gt 0 ] && cp "$@" "$T/files/"
 	cat > "$T/cairnd" <<W
 #!/bin/sh
-exec "$OUT/cairnd" --trust-dir /var/lib/trust --seed-label= --no-tls "\$@"
+exec "$OUT/cairnd" --trust-dir /var/lib/trust --seed-label= --no-tls ${NS_CAIRND_ARGS:-} "\$@"
 W
 	chmod +x "$T/cairnd"
 	unshare --pid --fork --mount-proc --mount --propagation private sh -c '

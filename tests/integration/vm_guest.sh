@@ -6,8 +6,8 @@
 #   acpi    (default) powers off when the ACPI power button is pressed
 #           (modules button + evdev, busybox acpid)
 #   deaf    ignores the power button
-#   disk    mounts /dev/vda (ext2, made on first boot), prints the count of
-#           boots it has seen as "CAIRN-BOOTS n", then behaves as acpi
+#   disk    counts its boots in /dev/vda's first bytes (raw: a new disk
+#           is zeros), prints "CAIRN-BOOTS n", then behaves as acpi
 #   off     powers off right after the marker
 # Runs where busybox-static, cpio, gzip and xz are (the build root).
 set -eu
@@ -36,10 +36,12 @@ for m in /lib/modules/*.ko; do insmod \$m 2>/dev/null; done
 MODE=$MODE
 if [ \$MODE = disk ]; then
 	n=0; while [ ! -b /dev/vda ] && [ \$n -lt 100 ]; do sleep 0.1; n=\$((n+1)); done
-	mount -t ext2 /dev/vda /mnt 2>/dev/null || { mkfs.ext2 -q /dev/vda && mount -t ext2 /dev/vda /mnt; }
-	b=\$(cat /mnt/boots 2>/dev/null || echo 0); b=\$((b+1)); echo \$b >/mnt/boots; sync
+	# the count in the disk's first 16 bytes, no file system (none
+	# would need modules): a new disk is zeros, read as 0
+	b=\$(head -c 16 /dev/vda | tr -dc 0-9); b=\$((\${b:-0}+1))
+	printf '%-16s' \$b | dd of=/dev/vda bs=16 count=1 conv=notrunc,fsync 2>/dev/null; sync
 	echo "CAIRN-BOOTS \$b" >/dev/ttyS0
-	umount /mnt; MODE=acpi
+	MODE=acpi
 fi
 # the button handler first: the marker says the guest is ready for it
 case \$MODE in

@@ -7,4 +7,5 @@ export IMG=${1:-build/image}
 for f in vmlinuz initramfs.img disk.img; do
 	[ -f "$IMG/$f" ] || { echo "system: $IMG/$f missing (make image)" >&2; exit 1; }
 done
-TEST_TIMEOUT=${TEST_TIMEOUT:-300} exec tests/runner.sh system tests/system/t_*.sh
+# 900: t_vm boots a guest inside the guest (nested TCG, about 7 minutes)
+TEST_TIMEOUT=${TEST_TIMEOUT:-900} exec tests/runner.sh system tests/system/t_*.sh
