@@ -3,6 +3,8 @@
 set -eu
 echo "== bench/boot.sh build/image"
 bench/boot.sh build/image
+echo "== bench/boot_uefi.sh build/image"
+bench/boot_uefi.sh build/image
 echo "== bench/memory.sh build/out"
 bench/memory.sh build/out
 echo "== bench/push.sh build/out"

@@ -41,6 +41,24 @@ static int fsync_dir(const char *path, struct cairn_err *e)
 	return ret;
 }
 
+/* fsync a file just renamed.  vfat (the ESP) writes a renamed file's size
+ * and first cluster into its new directory entry only when the inode is
+ * written: fsync of the directory alone leaves an empty file under the new
+ * name after a power cut.  On other file systems this is cheap (nothing
+ * left to write). */
+static int fsync_renamed(const char *path, struct cairn_err *e)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int ret = 0;
+
+	if (fd < 0)
+		return cairn_err_sys(e, -errno, "%s: cannot open after rename", path);
+	if (fsync(fd) < 0)
+		ret = cairn_err_sys(e, -errno, "%s: fsync", path);
+	close(fd);
+	return ret;
+}
+
 static int write_all(int fd, const void *data, size_t len)
 {
 	const char *p = data;
@@ -112,7 +130,8 @@ int cairn_write_atomic(const char *path, const void *data, size_t len, mode_t mo
 		unlink(tmp);
 		return ret;
 	}
-	return fsync_dir(path, e);
+	ret = fsync_renamed(path, e);
+	return ret < 0 ? ret : fsync_dir(path, e);
 }
 
 int cairn_write_new(const char *path, const void *data, size_t len, mode_t mode,

@@ -33,6 +33,7 @@
 #include "net.h"
 #include "pool.h"
 #include "slot_env.h"
+#include "stick.h"
 #include "strv.h"
 #include "supervisor.h"
 #include "tls.h"
@@ -50,6 +51,7 @@ struct cairnd {
 	struct net *net;        /* host links and DNS (NULL: none) */
 	struct pools *pools;    /* [pool] sections (NULL: none) */
 	struct bless *bless;    /* blessing this boot (NULL: nothing to do) */
+	struct stick *stick;    /* update sticks (NULL: none looked for) */
 	int exit_code;
 	bool stopping;
 };
@@ -89,6 +91,8 @@ static void usage(FILE *f)
 		"                  (default " UPDATE_SHARE_DEFAULT ")\n"
 		"  --version-file FILE  the image's version for the slots (default " SLOT_VERSION_FILE ")\n"
 		"  --cmdline FILE  the kernel command line: cairn.slot= (default " SLOT_CMDLINE ")\n"
+		"  --update-label L  install the bundle on a stick labelled L (default "
+		STICK_LABEL_DEFAULT ", '': none)\n"
 		"  --update-root PATH --update-verity PATH  write updates there instead of\n"
 		"                  the inactive slot's partitions (tests)\n"
 		"  --esp-dir DIR   a directory standing for the ESP (default: the partition\n"
@@ -262,6 +266,7 @@ int main(int argc, char **argv)
 		{ "sys-block", required_argument, NULL, 'Y' },
 		{ "dev-dir", required_argument, NULL, 'X' },
 		{ "update-dir", required_argument, NULL, 'u' },
+		{ "update-label", required_argument, NULL, 0x105 },
 		{ "version-file", required_argument, NULL, 'v' },
 		{ "install-boot", no_argument, NULL, 'i' },
 		{ "vm-dir", required_argument, NULL, 'M' },
@@ -280,6 +285,7 @@ int main(int argc, char **argv)
 	struct net_opts nopts = { .resolv_conf = NET_RESOLV_CONF_DEFAULT };
 	char resolv_dir[4096], config_dir_buf[4096];
 	const char *pools_dir = POOLS_DIR_DEFAULT;
+	const char *stick_label = STICK_LABEL_DEFAULT;
 	struct update_opts uopts = { .state_dir = UPDATE_DIR_DEFAULT,
 				     .share_dir = UPDATE_SHARE_DEFAULT,
 				     .cmdline = UPDATE_CMDLINE_DEFAULT };
@@ -315,6 +321,7 @@ int main(int argc, char **argv)
 		case 0x101: uopts.share_dir = optarg; break;
 		case 0x103: uopts.root_target = optarg; break;
 		case 0x104: uopts.verity_target = optarg; break;
+		case 0x105: stick_label = optarg; break;
 		case 'E': senv.esp_dir = optarg; break;
 		case 'K': senv.cmdline = uopts.cmdline = optarg; break;
 		case 'Y': senv.sys_block = optarg; break;
@@ -424,6 +431,9 @@ int main(int argc, char **argv)
 		}
 	}
 	d.api = api;
+	/* An update stick, now and whenever a block device appears. */
+	if (stick_new(&d.stick, d.loop, d.sup, &uopts, stick_label, so.run_dir, &e) < 0)
+		fprintf(stderr, "cairnd: %s\n", e.msg);
 	/* The config was applied before the API existed: its [trust] now. */
 	apply_trust(&d, sup_active_config(d.sup));
 	say_ready();
@@ -431,6 +441,7 @@ int main(int argc, char **argv)
 	ret = loop_run(d.loop);
 	if (ret < 0)
 		fprintf(stderr, "cairnd: event loop: %s\n", strerror(-ret));
+	stick_free(d.stick);
 	if (api)
 		api_close(api);
 	bless_free(d.bless);

@@ -67,8 +67,10 @@ static void upload_maybe_free(struct upload *up)
 {
 	if (up->conn || (up->worker && !up->joined))
 		return;
-	if (up->u->busy == up)
+	if (up->u->busy == up) {
 		up->u->busy = NULL;
+		update_release();
+	}
 	if (up->watching_wfd)
 		loop_del_fd(up->u->loop, up->wfd);
 	if (up->wfd >= 0)
@@ -215,8 +217,10 @@ static void worker_done(struct loop *l, int fd, uint32_t events, void *data)
 	up->efd = -1;
 	pthread_join(up->th, NULL);
 	up->joined = true;
-	if (up->u->busy == up)
+	if (up->u->busy == up) {
 		up->u->busy = NULL;
+		update_release();
+	}
 	if (!up->body_done) {
 		/* Refused early: drop what is still coming, answer at the end. */
 		up->discard = true;
@@ -311,10 +315,11 @@ const struct http_body_ops *api_update_body(struct api_update *u, struct http_co
 	up->reboot = http_query_get(req->query, "reboot", v, sizeof(v)) &&
 		     !(v[0] == '0' || !strcmp(v, "false"));
 	*ctx = up;
-	if (u->busy) {
+	if (u->busy || update_holder()) {
 		up->refuse = 409;
 		snprintf(up->refuse_msg, sizeof(up->refuse_msg),
-			 "update: another update is being installed; try again when it is done");
+			 "update: another update is being installed (%s); try again when it is "
+			 "done", update_holder() ? update_holder() : "an upload");
 		return &body_ops;
 	}
 	r = update_plan_make(&u->opts, &up->plan, &up->err);
@@ -338,6 +343,7 @@ const struct http_body_ops *api_update_body(struct api_update *u, struct http_co
 		return &body_ops;
 	}
 	u->busy = up;
+	update_claim("an upload");
 	return &body_ops;
 }
 

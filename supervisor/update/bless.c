@@ -68,6 +68,17 @@ int bless_rename(const char *entries_dir, const char *fname, char *newname, size
 	snprintf(to, sizeof(to), "%s/%s", entries_dir, newname);
 	if (rename(from, to) < 0)
 		return cairn_err_sys(e, -errno, "renaming %s to %s", from, newname);
+	/* The entry itself first: vfat fills a renamed file's new directory
+	 * entry (size, first cluster) only when its inode is written, and a
+	 * power cut after the directory's fsync alone left cairn-a.conf
+	 * empty, so that nothing booted (t_update_powercut). */
+	fd = open(to, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 || fsync(fd) < 0)
+		ret = cairn_err_sys(e, -errno, "fsync %s", to);
+	if (fd >= 0)
+		close(fd);
+	if (ret < 0)
+		return ret;
 	fd = open(entries_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || fsync(fd) < 0)
 		ret = cairn_err_sys(e, -errno, "fsync %s", entries_dir);

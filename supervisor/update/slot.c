@@ -175,7 +175,9 @@ int slot_esp(char *dir, size_t size, struct cairn_err *e)
 		return cairn_err_prefix(e, ret, "the ESP");
 	if (mkdir(env.esp_mount, 0700) < 0 && errno != EEXIST)
 		return cairn_err_sys(e, -errno, "mkdir %s", env.esp_mount);
-	if (mount(dev, env.esp_mount, "vfat", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+	/* dirsync: a rename on vfat writes the file's new directory entry at
+	 * once, not at the next inode write-back (see bless_rename). */
+	if (mount(dev, env.esp_mount, "vfat", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_DIRSYNC,
 		  "umask=0077,quiet") < 0)
 		return cairn_err_sys(e, -errno, "mounting the ESP %s (vfat) at %s", dev,
 				     env.esp_mount);

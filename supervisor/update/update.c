@@ -75,3 +75,23 @@ int update_plan_make(const struct update_opts *o, struct update_plan *u, struct 
 	u->plan.install_boot = slot_install_boot;
 	return 0;
 }
+
+static const char *holder;
+
+bool update_claim(const char *who)
+{
+	if (holder)
+		return false;
+	holder = who;
+	return true;
+}
+
+const char *update_holder(void)
+{
+	return holder;
+}
+
+void update_release(void)
+{
+	holder = NULL;
+}

@@ -4,6 +4,8 @@
 #ifndef CAIRN_UPDATE_H
 #define CAIRN_UPDATE_H
 
+#include <stdbool.h>
+
 #include "err.h"
 #include "install.h"
 
@@ -33,5 +35,12 @@ struct update_plan {
  * image's compatible and version.  Fails with a message when the running
  * image says neither which slot booted nor what it is. */
 int update_plan_make(const struct update_opts *o, struct update_plan *u, struct cairn_err *e);
+
+/* One install at a time, whoever starts it (an API upload, a stick):
+ * update_claim is false while another holds it.  cairnd's loop thread
+ * only. */
+bool update_claim(const char *who);
+const char *update_holder(void);   /* NULL when free */
+void update_release(void);
 
 #endif

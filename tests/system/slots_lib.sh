@@ -8,6 +8,7 @@
 slot_conf() {
 	gen=$1; shift
 	f=$W.conf   # putconf takes it at once; lib.sh cleans it up
+	mkdir -p "$(dirname "$W")"   # a fresh tree has no work dir yet
 	awk -v gen="$gen" -v extra="$(printf '%s\n' "$@")" '
 		/^generation = / { print "generation = " gen; if (extra != "") print extra; next }
 		{ print }' config/demo.conf >"$f"
