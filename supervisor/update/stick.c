@@ -235,15 +235,18 @@ static void try_device(struct stick *s, const char *dev)
 	}
 }
 
-/* Every device labelled s->label now, in the kernel's order (no cache
- * file: a probe of what /proc/partitions lists), until one starts an
- * install: two sticks, or an old one left in, do not hide each other. */
+/* Every device with the file system label s->label (FAT holds 11
+ * characters: CAIRNUPDATE) or the GPT partition name CAIRN-UPDATE now, in
+ * the kernel's order (no cache file: a probe of what /proc/partitions
+ * lists), until one starts an install: two sticks, or an old one left in,
+ * do not hide each other. */
 static void look(struct loop *l, void *data)
 {
+	static const char *const tags[] = { "LABEL", "PARTLABEL" };
 	struct stick *s = data;
 	blkid_cache cache = NULL;
-	blkid_dev_iterate it;
-	blkid_dev dev;
+	char tried[8][64];
+	size_t n_tried = 0;
 
 	(void)l;
 	s->timer = NULL;
@@ -252,17 +255,31 @@ static void look(struct loop *l, void *data)
 	if (blkid_get_cache(&cache, "/dev/null") < 0)
 		return;
 	blkid_probe_all(cache);
-	it = blkid_dev_iterate_begin(cache);
-	blkid_dev_set_search(it, "LABEL", s->label);
-	while (!s->running && blkid_dev_next(it, &dev) == 0) {
-		dev = blkid_verify(cache, dev);
-		if (!dev)
-			continue;
-		fprintf(stderr, "cairnd: update stick: %s labelled %s\n", blkid_dev_devname(dev),
-			s->label);
-		try_device(s, blkid_dev_devname(dev));
+	for (size_t t = 0; t < sizeof(tags) / sizeof(tags[0]) && !s->running; t++) {
+		const char *want = t == 0 ? s->label : STICK_PARTLABEL;
+		blkid_dev_iterate it = blkid_dev_iterate_begin(cache);
+		blkid_dev dev;
+
+		blkid_dev_set_search(it, tags[t], want);
+		while (!s->running && blkid_dev_next(it, &dev) == 0) {
+			const char *name;
+			bool seen = false;
+
+			if (!(dev = blkid_verify(cache, dev)))
+				continue;
+			name = blkid_dev_devname(dev);
+			for (size_t k = 0; k < n_tried && !seen; k++)
+				seen = !strcmp(tried[k], name);
+			if (seen)
+				continue;   /* both its label and its partition name match */
+			if (n_tried < sizeof(tried) / sizeof(tried[0]))
+				snprintf(tried[n_tried++], sizeof(tried[0]), "%s", name);
+			fprintf(stderr, "cairnd: update stick: %s %s %s\n", name,
+				t == 0 ? "labelled" : "partition named", want);
+			try_device(s, name);
+		}
+		blkid_dev_iterate_end(it);
 	}
-	blkid_dev_iterate_end(it);
 	blkid_put_cache(cache);
 }
 

@@ -21,6 +21,9 @@
 #include "update.h"
 
 #define STICK_LABEL_DEFAULT "CAIRNUPDATE"
+/* The GPT partition name looked for too: the issue's CAIRN-UPDATE, which
+ * does not fit a FAT label. */
+#define STICK_PARTLABEL     "CAIRN-UPDATE"
 #define STICK_BUNDLE_PATH   "cairn/update.cairnb"
 
 struct supervisor;

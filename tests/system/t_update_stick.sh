@@ -8,9 +8,10 @@
 #   2. slot b boots 0.2.0 with stick 1 still in: the bundle is not newer
 #      than the running version, skipped with a console line (no loop),
 #      and b is blessed.  Stick 2 (0.3.0) is hot-plugged (QMP
-#      blockdev-add + device_add on a PCIe root port): cairnd sees the
-#      block device appear (uevent), installs 0.3.0 into slot a and
-#      reboots.
+#      blockdev-add + device_add on a PCIe root port); it is a GPT disk
+#      whose partition is named CAIRN-UPDATE (its FAT label is OTHER):
+#      cairnd sees the block device appear (uevent), finds it by that
+#      name, installs 0.3.0 into slot a and reboots.
 #   3. slot a boots 0.3.0; stick 1 (0.2.0) is skipped.
 . "$(dirname "$0")/lib.sh"
 . "$SYS/slots_lib.sh"
@@ -29,8 +30,22 @@ mkstick() {
 		mmd -i "$1" ::/cairn && mcopy -i "$1" "$2" ::/cairn/update.cairnb ||
 		fail "cannot make the stick $1"
 }
+# mkstick_gpt IMG BUNDLE: a stick with a GPT table whose one partition is
+# named CAIRN-UPDATE, holding a FAT file system labelled OTHER: found by
+# its partition name, not its label.  (sfdisk from the build root.)
+mkstick_gpt() {
+	rm -f "$1" "$1.part"
+	mkfs.vfat -C -n OTHER "$1.part" 65536 >/dev/null &&
+		mmd -i "$1.part" ::/cairn && mcopy -i "$1.part" "$2" ::/cairn/update.cairnb ||
+		fail "cannot make the file system of $1"
+	truncate -s 66M "$1"
+	printf 'label: gpt\nstart=2048, size=131072, type=EBD0A0A2-B9E5-4433-87C0-68B6B72699C7, name="CAIRN-UPDATE"\n' |
+		mk/inroot.sh sfdisk -q "/src/$1" >/dev/null || fail "sfdisk $1"
+	dd if="$1.part" of="$1" bs=1M seek=1 conv=notrunc status=none || fail "dd $1"
+	rm -f "$1.part"
+}
 mkstick "$W/stick1.img" "$W/v2.cairnb"
-mkstick "$W/stick2.img" "$W/v3.cairnb"
+mkstick_gpt "$W/stick2.img" "$W/v3.cairnb"
 STICK1="-drive file=$W/stick1.img,format=raw,if=virtio,readonly=on"
 HOTPORT="-device pcie-root-port,id=hp0,chassis=9,slot=9"
 
@@ -56,7 +71,8 @@ qmp blockdev-add "{\"driver\": \"raw\", \"node-name\": \"stick2\", \"read-only\"
 	fail "QMP blockdev-add"
 qmp device_add '{"driver": "virtio-blk-pci", "drive": "stick2", "id": "stick2", "bus": "hp0"}' >/dev/null ||
 	fail "QMP device_add"
-wait_console 'cairnd: update stick: installing version 0\.3\.0 from /dev/vd[a-z]+:/cairn/update\.cairnb into slot a' 60
+wait_console 'cairnd: update stick: /dev/vd[a-z]+1 partition named CAIRN-UPDATE' 60
+wait_console 'cairnd: update stick: installing version 0\.3\.0 from /dev/vd[a-z]+1:/cairn/update\.cairnb into slot a' 60
 wait_console 'cairnd: update stick: version 0\.3\.0 installed in slot a .*; rebooting into it' 180
 wait_exit 120 || fail "the guest did not reboot after the hot-plugged stick"
 grep -a 'update stick' "$CONSOLE" | tr -d '\r'
