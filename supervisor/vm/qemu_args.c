@@ -118,10 +118,14 @@ int qemu_args_build(const struct qemu_plan *p, char ***argv, struct cairn_err *e
 	}
 	for (size_t k = 0; k < vm->n_disks; k++) {
 		/* the config refuses commas in paths: nothing to escape */
+		/* a drive and its device apart: bootindex is the device's
+		 * (QEMU refuses it on -drive if=virtio) */
 		add(&a, "-drive");
-		add(&a, "file=%s,format=%s,if=virtio%s%s", p->disks[k],
-		    vm->disks[k].format == CAIRN_VM_QCOW2 ? "qcow2" : "raw",
-		    vm->disks[k].readonly ? ",readonly=on" : ",discard=unmap",
+		add(&a, "file=%s,format=%s,if=none,id=disk%zu%s", p->disks[k],
+		    vm->disks[k].format == CAIRN_VM_QCOW2 ? "qcow2" : "raw", k,
+		    vm->disks[k].readonly ? ",readonly=on" : ",discard=unmap");
+		add(&a, "-device");
+		add(&a, "virtio-blk-pci,drive=disk%zu%s", k,
 		    k == 0 && !vm->kernel ? ",bootindex=0" : "");
 	}
 	if (p->tap) {

@@ -6,7 +6,8 @@
 VMDISK=$(mktemp -d /var/tmp/t_vm.XXXXXX)
 chmod 755 "$VMDISK"
 G=$VMDISK/guest   # readable by QEMU's user, unlike $T
-CAIRND_ARGS="$CAIRND_ARGS --vm-user nobody --vm-dir $T/vmstate --pools-dir $T/pools"
+# --vm-dir under $VMDISK: QEMU's user must reach its UEFI variables store
+CAIRND_ARGS="$CAIRND_ARGS --vm-user nobody --vm-dir $VMDISK/vmstate --pools-dir $T/pools"
 vm_cleanup() { rm -rf "$VMDISK"; cleanup; }
 trap vm_cleanup EXIT INT TERM
 

@@ -157,8 +157,10 @@ static void test_qemu_args(void **state)
 	assert_true(has_pair(argv, "-kernel", "/k"));
 	assert_true(has_pair(argv, "-initrd", "/i"));
 	assert_true(has_pair(argv, "-append", "console=ttyS0"));   /* the default */
-	assert_true(has_pair(argv, "-drive", "file=/pools/p/a.qcow2,format=qcow2,if=virtio,discard=unmap"));
-	assert_true(has_pair(argv, "-drive", "file=/var/b.raw,format=raw,if=virtio,readonly=on"));
+	assert_true(has_pair(argv, "-drive", "file=/pools/p/a.qcow2,format=qcow2,if=none,id=disk0,discard=unmap"));
+	assert_true(has_pair(argv, "-device", "virtio-blk-pci,drive=disk0"));   /* a kernel boots */
+	assert_true(has_pair(argv, "-drive", "file=/var/b.raw,format=raw,if=none,id=disk1,readonly=on"));
+	assert_true(has_pair(argv, "-device", "virtio-blk-pci,drive=disk1"));
 	assert_false(has_arg(argv, "-netdev"));
 	assert_false(has_pair(argv, "-drive", "if=pflash,format=raw,unit=0,readonly=on,file=(null)"));
 	qemu_args_free(argv);
@@ -176,7 +178,9 @@ static void test_qemu_args(void **state)
 	assert_false(has_arg(argv, "-kernel"));
 	assert_true(has_pair(argv, "-drive", "if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd"));
 	assert_true(has_pair(argv, "-drive", "if=pflash,format=raw,unit=1,file=/var/lib/cairn/vm/web/OVMF_VARS.fd"));
-	assert_true(has_pair(argv, "-drive", "file=/pools/p/a.qcow2,format=qcow2,if=virtio,discard=unmap,bootindex=0"));
+	assert_true(has_pair(argv, "-drive", "file=/pools/p/a.qcow2,format=qcow2,if=none,id=disk0,discard=unmap"));
+	assert_true(has_pair(argv, "-device", "virtio-blk-pci,drive=disk0,bootindex=0"));
+	assert_true(has_pair(argv, "-device", "virtio-blk-pci,drive=disk1"));
 	assert_true(has_pair(argv, "-netdev", "tap,id=net0,fd=5"));
 	assert_true(has_pair(argv, "-device", "virtio-net-pci,netdev=net0,mac=52:54:00:01:02:03,romfile="));
 	qemu_args_free(argv);
