@@ -84,6 +84,19 @@ static int get_bridge(struct nl *n, const char *bridge, struct nl_link *l, struc
 	return 0;
 }
 
+int net_bridge_check(const char *bridge, struct cairn_err *e)
+{
+	struct nl *n;
+	struct nl_link l;
+	int ret = nl_open(&n, e);
+
+	if (ret < 0)
+		return ret;
+	ret = get_bridge(n, bridge, &l, e);
+	nl_close(n);
+	return ret;
+}
+
 static int link_up(struct nl *n, int ifindex, const char *name, struct cairn_err *e)
 {
 	char buf[512] __attribute__((aligned(4)));

@@ -57,4 +57,9 @@ int net_link_set_master(const char *ifname, const char *bridge, struct cairn_err
 /* Set ifname up. */
 int net_link_up(const char *ifname, struct cairn_err *e);
 
+/* 0 when bridge is a link of kind bridge in cairnd's network namespace;
+ * else -ENODEV ("no bridge X") or -EINVAL ("X is not a bridge (a link of
+ * kind 'veth')"). */
+int net_bridge_check(const char *bridge, struct cairn_err *e);
+
 #endif

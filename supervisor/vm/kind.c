@@ -35,6 +35,7 @@
 #include "config_vm.h"
 #include "disk.h"
 #include "kind.h"
+#include "wnet.h"
 #include "qemu_args.h"
 #include "qmp.h"
 #include "sup_int.h"
@@ -142,19 +143,10 @@ static int check_host(const struct cairn_service *s, char disks[][4096], struct 
 			return cairn_err_sys(e, -errno, "disk %s%s", disks[k],
 					     errno == ENOENT ? " (no size= to create it)" : "");
 	}
-	if (vm->bridge) {
-		char br[128];
-
-		/* cairnd makes [network] bridges, but leaves a link of that
-		 * name that is something else alone */
-		snprintf(br, sizeof(br), "/sys/class/net/%s/bridge", vm->bridge);
-		if (!if_nametoindex(vm->bridge))
-			return cairn_err_set(e, -ENODEV, "network bridge:%s: no such bridge on the host",
-					     vm->bridge);
-		if (access(br, F_OK) < 0)
-			return cairn_err_set(e, -ENODEV, "network bridge:%s: the host's link %s is not a bridge",
-					     vm->bridge, vm->bridge);
-	}
+	/* cairnd makes [network] bridges, but leaves a link of that name
+	 * that is something else alone */
+	if (vm->bridge && net_bridge_check(vm->bridge, e) < 0)
+		return cairn_err_prefix(e, -ENODEV, "network bridge:%s", vm->bridge);
 	return 0;
 }
 

@@ -27,7 +27,7 @@ for v in nokernel nopool nobridge bigmem; do
 done
 reason nokernel | grep -q "kernel $VMDISK/none/vmlinuz: No such file" || fail "nokernel: unclear reason"
 reason nopool | grep -q "pool gone is not mounted" || fail "nopool: unclear reason"
-reason nobridge | grep -q "bridge:nobr: the host's link nobr is not a bridge" || fail "nobridge: unclear reason"
+reason nobridge | grep -q "bridge:nobr: nobr is not a bridge" || fail "nobridge: unclear reason"
 reason bigmem | grep -q "more than the host has" || fail "bigmem: unclear reason"
 ls "$VMDISK"/*.img 2>/dev/null && fail "a disk was made"
 ls "$RUN"/console/* "$RUN"/vm/* 2>/dev/null && fail "sockets left behind"

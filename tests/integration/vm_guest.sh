@@ -9,6 +9,8 @@
 #   disk    counts its boots in /dev/vda's first bytes (raw: a new disk
 #           is zeros), prints "CAIRN-BOOTS n", then behaves as acpi
 #   off     powers off right after the marker
+#   net     eth0 (virtio-net) at 10.0.3.20/24 pings 10.0.3.1, prints
+#           CAIRN-PING-OK when it answers, then behaves as acpi
 # Runs where busybox-static, cpio, gzip and xz are (the build root).
 set -eu
 OUTD=$1
@@ -20,7 +22,8 @@ W=$(mktemp -d /tmp/vmguest.XXXXXX)
 trap 'rm -rf "$W"' EXIT
 mkdir -p "$W/bin" "$W/dev" "$W/proc" "$W/sys" "$W/mnt" "$W/etc/acpi/PWRF" "$W/lib/modules"
 cp /bin/busybox "$W/bin/busybox"
-for m in drivers/acpi/button drivers/input/evdev drivers/block/virtio_blk; do
+for m in drivers/acpi/button drivers/input/evdev drivers/block/virtio_blk \
+	net/core/failover drivers/net/net_failover drivers/net/virtio_net; do
 	xz -dc "$MODDIR/$m.ko.xz" >"$W/lib/modules/${m##*/}.ko"
 done
 printf '#!/bin/busybox sh\n/bin/busybox poweroff -f\n' >"$W/etc/acpi/PWRF/00000080"
@@ -41,6 +44,12 @@ if [ \$MODE = disk ]; then
 	b=\$(head -c 16 /dev/vda | tr -dc 0-9); b=\$((\${b:-0}+1))
 	printf '%-16s' \$b | dd of=/dev/vda bs=16 count=1 conv=notrunc,fsync 2>/dev/null; sync
 	echo "CAIRN-BOOTS \$b" >/dev/ttyS0
+	MODE=acpi
+fi
+if [ \$MODE = net ]; then
+	ip link set lo up; ip addr add 10.0.3.20/24 dev eth0; ip link set eth0 up
+	n=0; until ping -c1 -W1 10.0.3.1 >/dev/null 2>&1 || [ \$n -ge 60 ]; do n=\$((n+1)); done
+	[ \$n -lt 60 ] && echo CAIRN-PING-OK >/dev/ttyS0
 	MODE=acpi
 fi
 # the button handler first: the marker says the guest is ready for it
