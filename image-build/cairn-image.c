@@ -22,6 +22,7 @@
 #include <zstd.h>
 
 #include "bundle.h"
+#include "cmd_disk.h"
 #include "err.h"
 #include "fileio.h"
 #include "sha256.h"
@@ -35,7 +36,9 @@ static void usage(FILE *f)
 	      "           (--roothash HEX | --roothash-file F)\n"
 	      "           --root root.sqfs --verity root.verity --kernel vmlinuz --initrd initramfs\n"
 	      "           [--allow-downgrade] [--level N] -o OUT\n"
-	      "  writes an update bundle signed with KEY (a cairnctl keygen signer key)\n", f);
+	      "  writes an update bundle signed with KEY (a cairnctl keygen signer key)\n"
+	      "usage: cairn-image disk OUT LAYOUT\n"
+	      "  writes a GPT disk image: LAYOUT lines \"LABEL TYPE-GUID SIZE-MIB FILE|-\"\n", f);
 }
 
 static int write_all(int fd, const void *buf, size_t len, const char *path,
@@ -323,6 +326,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "bundle"))
 		return cmd_bundle(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "disk"))
+		return cmd_disk(argc - 1, argv + 1);
 	fprintf(stderr, "cairn-image: unknown command %s\n", argv[1]);
 	usage(stderr);
 	return 2;

@@ -16,7 +16,7 @@ SANFLAGS := -std=c17 -O1 -g -D_GNU_SOURCE $(WARN) -fno-omit-frame-pointer \
 
 SUP_LIBS := -linih -lcjson -lllhttp -lmbedtls -lmbedx509 -lmbedcrypto -lblkid -lfdisk -lmnl -lseccomp -lcap -lzstd -lcrypto -lpthread
 CLI_LIBS := -linih -lcjson -lllhttp -lmbedtls -lmbedx509 -lmbedcrypto -lseccomp -lcap -lzstd -lcrypto
-IMG_LIBS := -linih -lmbedtls -lmbedx509 -lmbedcrypto -lzstd -lcrypto
+IMG_LIBS := -linih -lmbedtls -lmbedx509 -lmbedcrypto -lzstd -lcrypto -lfdisk
 
 LIB_SRCS  := $(wildcard lib/*.c)
 SUP_SRCS  := $(filter-out supervisor/main.c,$(wildcard supervisor/*.c supervisor/*/*.c))
@@ -59,8 +59,9 @@ $(O)/cairnd: $(O)/n/supervisor/main.o $(O)/libsup.a $(O)/libcairn.a
 CLI_CT_OBJS := $(call objs,n,$(addprefix supervisor/container/,drop.c caps.c seccomp.c rootfs.c paths.c untar.c tarhdr.c))
 $(O)/cairnctl: $(O)/n/cli/main.o $(O)/libcli.a $(CLI_CT_OBJS) $(O)/libcairn.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(CLI_LIBS)
-# The build host's tool: update bundles (image-build/cairn-image.c).
-$(O)/cairn-image: $(O)/n/image-build/cairn-image.o $(O)/libcairn.a
+# The build host's tool: update bundles (image-build/cairn-image.c) and the
+# GPT disk image (image-build/disk.c).
+$(O)/cairn-image: $(O)/n/image-build/cairn-image.o $(O)/n/image-build/disk.o $(O)/libcairn.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(IMG_LIBS)
 
 # PID 1: static, musl, libc only.
