@@ -64,6 +64,8 @@ install_e2fsprogs() {
 	ln -sf mke2fs "$dest/usr/sbin/mkfs.ext4"
 	mkdir -p "$dest/etc"
 	cp /etc/mke2fs.conf "$dest/etc/mke2fs.conf"
+	# [pool] fs = xfs: cairnd runs mkfs.xfs for a blank device
+	cp /usr/sbin/mkfs.xfs "$dest/usr/sbin/mkfs.xfs"
 }
 
 # install_qemu DEST: what the VM kind runs (supervisor/vm/vm_host.h):

@@ -43,7 +43,7 @@ INITRD_MODULES="virtio_blk crc32c_generic squashfs ext4 dm_mod dm_verity"
 # and its input events, entropy, and what containers will want; nftables
 # with NAT for [network] nat = yes (loaded at boot, so nft never depends on
 # the kernel's module requests).
-ROOT_MODULES="virtio_net virtio_rng button evdev loop overlay tun veth bridge vfat nls_cp437 nls_ascii nls_utf8 nf_tables nft_chain_nat nft_masq"
+ROOT_MODULES="virtio_net virtio_rng button evdev loop overlay tun veth bridge vfat nls_cp437 nls_ascii nls_utf8 nf_tables nft_chain_nat nft_masq xfs"
 
 for p in cairn-init cairnd cairnctl; do
 	[ -x "$OUT/$p" ] || die "$OUT/$p missing: run make first"

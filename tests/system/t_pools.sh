@@ -7,6 +7,7 @@
 #          mounted as it is, the marker intact
 #   blank: a blank disk, format = never: an error on that pool only, the
 #          disk left blank
+#   xfs:   a blank disk, fs = xfs, format = if-blank: mkfs.xfs, mounted
 # Both kinds of name (PARTLABEL=, LABEL=) are found again by libblkid
 # after the reboot, whatever the devices are called then.
 . "$(dirname "$0")/lib.sh"
@@ -14,6 +15,7 @@ mkdir -p "$W.pools"
 trap 'st=$?; set +e; [ $st != 0 ] || rm -rf "$W.pools"; (exit $st); cleanup' EXIT INT TERM
 P=$W.pools
 truncate -s 64M "$P/fresh.img" "$P/blank.img"
+truncate -s 320M "$P/xfs.img"   # mkfs.xfs wants 300 MB at least
 printf 'label: gpt\nstart=2048, size=126976, type=0FC63DAF-8483-4772-8E79-3D69D8477DE4, name="cairn-fresh"\n' |
 	mk/inroot.sh sfdisk -q "/src/$P/fresh.img" >/dev/null || fail "sfdisk"
 mkdir -p "$P/keep.d" && echo kept-by-the-operator > "$P/keep.d/marker"
@@ -35,11 +37,17 @@ format = never
 source = /dev/vdd
 fs = ext4
 format = never
+
+[pool xfs]
+source = /dev/vde
+fs = xfs
+format = if-blank
 C
 openssl dgst -sha256 -sign "${SIGNING_KEY:-build/keys/dev-signer.key}" -out "$conf.sig" "$conf" ||
 	fail "cannot sign $conf"
 setup "$conf"
-disks="-drive file=$P/fresh.img,format=raw,if=virtio -drive file=$P/keep.img,format=raw,if=virtio -drive file=$P/blank.img,format=raw,if=virtio"
+xfs="-drive file=$P/xfs.img,format=raw,if=virtio"
+disks="-drive file=$P/fresh.img,format=raw,if=virtio -drive file=$P/keep.img,format=raw,if=virtio -drive file=$P/blank.img,format=raw,if=virtio $xfs"
 
 log "boot 1: fresh formatted, keep mounted as it is, blank refused"
 QEMU_EXTRA="$disks" boot
@@ -52,6 +60,8 @@ echo "$list"
 echo "$list" | grep -E '^ *fresh ' | grep -q ready || fail "fresh not ready"
 echo "$list" | grep -E '^ *keep ' | grep -q ready || fail "keep not ready"
 echo "$list" | grep -E '^ *blank ' | grep -q error || fail "blank is not in error"
+echo "$list" | grep -E '^ *xfs ' | grep -q ready || fail "xfs not ready"
+gsh 'grep " /var/lib/cairn/pools/xfs " /proc/mounts' | grep -q " xfs " || fail "the xfs pool is not an xfs mount"
 gsh 'cat /var/lib/cairn/pools/keep/marker' | grep -q kept-by-the-operator || fail "keep's marker is gone"
 gsh 'echo written-on-boot-1 > /var/lib/cairn/pools/fresh/note && sync && echo done' | grep -q done ||
 	fail "cannot write to fresh"
@@ -60,10 +70,11 @@ wait_exit 120 || fail "no power-off"
 cmp -s -n 1048576 "$P/blank.img" /dev/zero || fail "the blank disk was written"
 
 log "boot 2, the disks in another order: found again by name, not formatted again"
-QEMU_EXTRA="-drive file=$P/keep.img,format=raw,if=virtio -drive file=$P/fresh.img,format=raw,if=virtio -drive file=$P/blank.img,format=raw,if=virtio" boot
+QEMU_EXTRA="-drive file=$P/keep.img,format=raw,if=virtio -drive file=$P/fresh.img,format=raw,if=virtio -drive file=$P/blank.img,format=raw,if=virtio $xfs" boot
 wait_ready
 wait_shell 60
 grep -aq "cairnd: pool fresh: .* is blank" "$CONSOLE" && fail "fresh was formatted again"
 gsh 'cat /var/lib/cairn/pools/fresh/note' | grep -q written-on-boot-1 || fail "fresh lost its file"
 gsh 'cat /var/lib/cairn/pools/keep/marker' | grep -q kept-by-the-operator || fail "keep's marker is gone after the reboot"
+grep -aq "cairnd: pool xfs: .* is blank" "$CONSOLE" && fail "xfs was formatted again"
 log "ok"
