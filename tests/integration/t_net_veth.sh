@@ -63,10 +63,10 @@ in_ns "$A" ip -o addr show dev eth0 | grep -q " 10.0.3.10/24 " || fail "no addre
 in_ns "$A" ip link show eth0 | grep -q "02:00:00:00:03:0a" || fail "MAC not set in A"
 in_ns "$A" ip link show lo | grep -q "[<,]UP[,>]" || fail "lo not up in A"
 in_ns "$A" ip route show default | grep -q "via 10.0.3.1 dev eth0" || fail "no default route in A"
-wait_for 150 in_ns "$A" ping -c1 -W1 10.0.3.1 || fail "A cannot ping the bridge"
-wait_for 150 in_ns "$B" ping -c1 -W1 10.0.3.1 || fail "B cannot ping the bridge"
-wait_for 150 in_ns "$A" ping -c1 -W1 10.0.3.11 || fail "A cannot reach B"
-in_ns "$B" ping -c1 -W1 10.0.3.10 >/dev/null || fail "B cannot reach A"
+wait_for 150 in_ns "$A" busybox ping -c1 -W1 10.0.3.1 || fail "A cannot ping the bridge"
+wait_for 150 in_ns "$B" busybox ping -c1 -W1 10.0.3.1 || fail "B cannot ping the bridge"
+wait_for 150 in_ns "$A" busybox ping -c1 -W1 10.0.3.11 || fail "A cannot reach B"
+in_ns "$B" busybox ping -c1 -W1 10.0.3.10 >/dev/null || fail "B cannot reach A"
 
 # dhcp: no address, the link only up
 netns; C=$NS

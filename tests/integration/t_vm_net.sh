@@ -16,7 +16,7 @@ wait_for 50 sh -c 'ip link show vm-web 2>/dev/null | grep -q "master br0"' ||
 	fail "no tap vm-web on br0: $(ip link show 2>&1 | grep -A1 vm- ; cat "$ERR")"
 wait_for 900 grep -q CAIRN-PING-OK "$LOG/web.log" ||
 	{ tail -c 3000 "$LOG/web.log"; fail "the guest could not ping the bridge"; }
-ping -c1 -W2 10.0.3.20 >/dev/null || fail "the host cannot ping the guest"
+busybox ping -c1 -W2 10.0.3.20 >/dev/null || fail "the host cannot ping the guest"
 mac=$(ip neigh show 10.0.3.20 dev br0 | awk '{ print $3 }')
 case "$mac" in 52:54:00:*) ;; *) fail "guest MAC '$mac' is not 52:54:00:..." ;; esac
 ctl stop web || fail "stop refused"
