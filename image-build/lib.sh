@@ -64,8 +64,13 @@ install_e2fsprogs() {
 	ln -sf mke2fs "$dest/usr/sbin/mkfs.ext4"
 	mkdir -p "$dest/etc"
 	cp /etc/mke2fs.conf "$dest/etc/mke2fs.conf"
-	# [pool] fs = xfs: cairnd runs mkfs.xfs for a blank device
+	# [pool] fs = xfs, btrfs: cairnd runs mkfs.FS for a blank device
 	cp /usr/sbin/mkfs.xfs "$dest/usr/sbin/mkfs.xfs"
+	cp /usr/sbin/mkfs.btrfs "$dest/usr/sbin/mkfs.btrfs"
+	# the kernel's modprobe (kmod): a module that is in the image but not
+	# loaded at boot (btrfs) is loaded when a mount asks for it
+	cp /usr/bin/kmod "$dest/usr/bin/kmod"
+	ln -sf ../bin/kmod "$dest/usr/sbin/modprobe"
 }
 
 # install_qemu DEST: what the VM kind runs (supervisor/vm/vm_host.h):

@@ -44,6 +44,10 @@ INITRD_MODULES="virtio_blk crc32c_generic squashfs ext4 dm_mod dm_verity"
 # with NAT for [network] nat = yes (loaded at boot, so nft never depends on
 # the kernel's module requests).
 ROOT_MODULES="virtio_net virtio_rng button evdev loop overlay tun veth bridge vfat nls_cp437 nls_ascii nls_utf8 nf_tables nft_chain_nat nft_masq xfs"
+# Modules in the image that nothing loads at boot: the kernel asks
+# modprobe (kmod) for them when they are needed, e.g. btrfs at the mount
+# of a btrfs pool (its RAID6 self-test at load would slow every boot).
+ONDEMAND_MODULES="btrfs"
 
 for p in cairn-init cairnd cairnctl; do
 	[ -x "$OUT/$p" ] || die "$OUT/$p missing: run make first"
@@ -173,7 +177,7 @@ cp "$DEMO_CONF" "$R/etc/cairn/demo.conf"
 sign_demo "$R"
 ln -sfn /run/resolv.conf "$R/etc/resolv.conf"
 ln -sfn /proc/self/mounts "$R/etc/mtab"
-copy_modules "$KVER" "$R" $ROOT_MODULES
+copy_modules "$KVER" "$R" $ROOT_MODULES $ONDEMAND_MODULES
 printf '%s\n' $ROOT_MODULES >"$R/etc/cairn/modules"
 cp /packages.txt "$R/usr/share/cairn/packages.txt"
 echo "$KVER" >"$R/usr/share/cairn/kernel-release"

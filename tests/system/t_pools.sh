@@ -8,6 +8,8 @@
 #   blank: a blank disk, format = never: an error on that pool only, the
 #          disk left blank
 #   xfs:   a blank disk, fs = xfs, format = if-blank: mkfs.xfs, mounted
+#   btrfs: the same with mkfs.btrfs; the btrfs module is not loaded at
+#          boot, the mount has the kernel load it (modprobe, kmod)
 # Both kinds of name (PARTLABEL=, LABEL=) are found again by libblkid
 # after the reboot, whatever the devices are called then.
 . "$(dirname "$0")/lib.sh"
@@ -16,6 +18,7 @@ trap 'st=$?; set +e; [ $st != 0 ] || rm -rf "$W.pools"; (exit $st); cleanup' EXI
 P=$W.pools
 truncate -s 64M "$P/fresh.img" "$P/blank.img"
 truncate -s 320M "$P/xfs.img"   # mkfs.xfs wants 300 MB at least
+truncate -s 256M "$P/btrfs.img"
 printf 'label: gpt\nstart=2048, size=126976, type=0FC63DAF-8483-4772-8E79-3D69D8477DE4, name="cairn-fresh"\n' |
 	mk/inroot.sh sfdisk -q "/src/$P/fresh.img" >/dev/null || fail "sfdisk"
 mkdir -p "$P/keep.d" && echo kept-by-the-operator > "$P/keep.d/marker"
@@ -42,11 +45,16 @@ format = never
 source = /dev/vde
 fs = xfs
 format = if-blank
+
+[pool btrfs]
+source = /dev/vdf
+fs = btrfs
+format = if-blank
 C
 openssl dgst -sha256 -sign "${SIGNING_KEY:-build/keys/dev-signer.key}" -out "$conf.sig" "$conf" ||
 	fail "cannot sign $conf"
 setup "$conf"
-xfs="-drive file=$P/xfs.img,format=raw,if=virtio"
+xfs="-drive file=$P/xfs.img,format=raw,if=virtio -drive file=$P/btrfs.img,format=raw,if=virtio"
 disks="-drive file=$P/fresh.img,format=raw,if=virtio -drive file=$P/keep.img,format=raw,if=virtio -drive file=$P/blank.img,format=raw,if=virtio $xfs"
 
 log "boot 1: fresh formatted, keep mounted as it is, blank refused"
@@ -62,6 +70,8 @@ echo "$list" | grep -E '^ *keep ' | grep -q ready || fail "keep not ready"
 echo "$list" | grep -E '^ *blank ' | grep -q error || fail "blank is not in error"
 echo "$list" | grep -E '^ *xfs ' | grep -q ready || fail "xfs not ready"
 gsh 'grep " /var/lib/cairn/pools/xfs " /proc/mounts' | grep -q " xfs " || fail "the xfs pool is not an xfs mount"
+echo "$list" | grep -E '^ *btrfs ' | grep -q ready || fail "btrfs not ready"
+gsh 'grep " /var/lib/cairn/pools/btrfs " /proc/mounts' | grep -q " btrfs " || fail "the btrfs pool is not a btrfs mount"
 gsh 'cat /var/lib/cairn/pools/keep/marker' | grep -q kept-by-the-operator || fail "keep's marker is gone"
 gsh 'echo written-on-boot-1 > /var/lib/cairn/pools/fresh/note && sync && echo done' | grep -q done ||
 	fail "cannot write to fresh"
@@ -77,4 +87,6 @@ grep -aq "cairnd: pool fresh: .* is blank" "$CONSOLE" && fail "fresh was formatt
 gsh 'cat /var/lib/cairn/pools/fresh/note' | grep -q written-on-boot-1 || fail "fresh lost its file"
 gsh 'cat /var/lib/cairn/pools/keep/marker' | grep -q kept-by-the-operator || fail "keep's marker is gone after the reboot"
 grep -aq "cairnd: pool xfs: .* is blank" "$CONSOLE" && fail "xfs was formatted again"
+grep -aq "cairnd: pool btrfs: .* is blank" "$CONSOLE" && fail "btrfs was formatted again"
+gsh 'cairnctl pool list' | grep -E '^ *btrfs ' | grep -q ready || fail "btrfs not ready after the reboot"
 log "ok"
