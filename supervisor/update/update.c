@@ -33,26 +33,6 @@ static int read_word(const char *dir, const char *name, char *out, size_t size,
 	return 0;
 }
 
-/* While the running slot waits for its blessing (its entry was counted by
- * the boot loader and still carries the counter), the other slot may be
- * the only one known to work: it is not overwritten.  Without loader
- * entries to read (no ESP, a direct kernel boot) nothing is refused. */
-static int keep_fallback(char booted, char other, struct cairn_err *e)
-{
-	struct slot_info info[2];
-	struct cairn_err ignored = { "" };
-	const struct slot_info *run = &info[booted - 'a'], *oth = &info[other - 'a'];
-
-	if (slot_list(info, &ignored) < 0)
-		return 0;
-	if (run->blessed || run->tries_done <= 0 || oth->state != SLOT_GOOD)
-		return 0;
-	return cairn_err_set(e, -EBUSY, "update: slot %c is running but not blessed yet; "
-			     "slot %c (version %s) is the known-good fallback and is kept: "
-			     "install again once slot %c is blessed", booted, other,
-			     oth->version[0] ? oth->version : "?", booted);
-}
-
 int update_plan_make(const struct update_opts *o, struct update_plan *u, struct cairn_err *e)
 {
 	const char *share = o->share_dir ? o->share_dir : UPDATE_SHARE_DEFAULT;
@@ -74,9 +54,6 @@ int update_plan_make(const struct update_opts *o, struct update_plan *u, struct 
 		return cairn_err_set(e, -EINVAL, "update: booted slot '%c' is neither a nor b",
 				     booted);
 	u->plan.slot = booted == 'a' ? 'b' : 'a';
-	r = keep_fallback(booted, u->plan.slot, e);
-	if (r < 0)
-		return r;
 	if (o->root_target && o->verity_target) {
 		snprintf(u->root, sizeof(u->root), "%s", o->root_target);
 		snprintf(u->verity, sizeof(u->verity), "%s", o->verity_target);
