@@ -34,6 +34,7 @@
 
 #include "config_vm.h"
 #include "disk.h"
+#include "forkexec.h"
 #include "kind.h"
 #include "wnet.h"
 #include "qemu_args.h"
@@ -231,34 +232,24 @@ static int make_disks(const struct cairn_service *s, char disks[][4096], uid_t u
 	return 0;
 }
 
-struct child_err {
-	int err;
-	char step[16];
+/* Step 4, in the child: no allocation. */
+struct qemu_child {
+	char **argv;
+	const struct vm_made *m;
+	int out_fd;
+	uid_t uid;
+	gid_t gid;
+	const gid_t *groups;
+	int ngroups;
 };
 
-static void child_fail(int st, const char *step)
+static void child(void *arg, int st)
 {
-	struct child_err ce = { .err = errno };
+	const struct qemu_child *q = arg;
+	const struct vm_made *m = q->m;
+	int hi[4], null, out_fd = q->out_fd;
 
-	snprintf(ce.step, sizeof(ce.step), "%s", step);
-	if (write(st, &ce, sizeof(ce)) < 0) {
-		/* nothing more to say */
-	}
-	_exit(127);
-}
-
-/* Step 4, in the child: no allocation. */
-static void child(char **argv, const struct vm_made *m, int out_fd, int st, uid_t uid,
-		  gid_t gid, const gid_t *groups, int ngroups)
-{
-	int hi[4], null;
-	sigset_t none;
-
-	setsid();
-	for (int sig = 1; sig < NSIG; sig++)
-		signal(sig, SIG_DFL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	child_reset();
 	/* everything above 9 first, so that no dup2 below lands on a source */
 	hi[0] = fcntl(out_fd, F_DUPFD, 10);
 	hi[1] = fcntl(m->qmp_fd, F_DUPFD, 10);
@@ -277,13 +268,14 @@ static void child(char **argv, const struct vm_made *m, int out_fd, int st, uid_
 	/* only 0-6 reach QEMU; the status pipe lives until exec */
 	if (syscall(SYS_close_range, QEMU_FD_LOG + 1, ~0u, CLOSE_RANGE_CLOEXEC) < 0)
 		child_fail(st, "close_range");
-	if (setgroups((size_t)ngroups, groups) < 0 || setgid(gid) < 0 || setuid(uid) < 0)
+	if (setgroups((size_t)q->ngroups, q->groups) < 0 || setgid(q->gid) < 0 ||
+	    setuid(q->uid) < 0)
 		child_fail(st, "setuid");
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		child_fail(st, "no_new_privs");
 	if (chdir("/") < 0)
 		child_fail(st, "chdir");
-	execv(argv[0], argv);
+	execv(q->argv[0], q->argv);
 	child_fail(st, "exec");
 }
 
@@ -291,46 +283,16 @@ static int start_qemu(char **argv, const struct vm_made *m, int out_fd, uid_t ui
 		      bool kvm, pid_t *pid_out, int *pidfd_out, struct cairn_err *e)
 {
 	gid_t groups[2] = { gid };
-	int ngroups = 1, st[2], pidfd, ret;
 	struct group *kg = kvm ? getgrnam("kvm") : NULL;
-	struct child_err ce;
-	ssize_t n;
-	pid_t pid;
+	struct qemu_child q = { .argv = argv, .m = m, .out_fd = out_fd, .uid = uid, .gid = gid,
+				.groups = groups, .ngroups = 1 };
+	char step[FORKEXEC_STEP];
+	int ret;
 
 	if (kg)
-		groups[ngroups++] = kg->gr_gid;   /* /dev/kvm is root:kvm 0660 */
-	if (pipe2(st, O_CLOEXEC) < 0)
-		return cairn_err_sys(e, -errno, "pipe");
-	pid = fork();
-	if (pid < 0) {
-		ret = -errno;
-		close(st[0]);
-		close(st[1]);
-		return cairn_err_sys(e, ret, "fork");
-	}
-	if (pid == 0)
-		child(argv, m, out_fd, st[1], uid, gid, groups, ngroups);
-	close(st[1]);
-	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	do
-		n = read(st[0], &ce, sizeof(ce));
-	while (n < 0 && errno == EINTR);
-	close(st[0]);
-	if (n == (ssize_t)sizeof(ce) || pidfd < 0) {
-		ret = n == (ssize_t)sizeof(ce) ? -ce.err : -errno;
-		if (n != (ssize_t)sizeof(ce))
-			kill(pid, SIGKILL);
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
-		if (pidfd >= 0)
-			close(pidfd);
-		ce.step[sizeof(ce.step) - 1] = 0;
-		return cairn_err_set(e, ret, "starting %s: %s: %s", argv[0],
-				     n == (ssize_t)sizeof(ce) ? ce.step : "pidfd_open", strerror(-ret));
-	}
-	*pid_out = pid;
-	*pidfd_out = pidfd;
-	return 0;
+		groups[q.ngroups++] = kg->gr_gid;   /* /dev/kvm is root:kvm 0660 */
+	ret = fork_exec(child, &q, pid_out, pidfd_out, step);
+	return ret < 0 ? cairn_err_set(e, ret, "starting %s: %s: %s", argv[0], step, strerror(-ret)) : 0;
 }
 
 /* ---- QMP ---- */

@@ -8,55 +8,37 @@
  *   4. chdir (before dropping privileges: root can reach the directory)
  *   5. setgroups, setgid, setuid  (groups first, uid last)
  *   6. execve with the service's environment plus PATH
- * Any failing step writes {errno, step} to the status pipe and _exits. */
+ * Any failing step is reported through forkexec.h's status pipe. */
 #include "spawn.h"
 
+#include "forkexec.h"
 #include "kind.h"
 #include "sup_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #define DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-struct child_err {
-	int err;
-	char step[32];
+struct child_arg {
+	const struct spawn_req *r;
+	char *const *envp;
 };
 
-static void child_fail(int fd, const char *step)
-{
-	struct child_err ce = { .err = errno };
-
-	snprintf(ce.step, sizeof(ce.step), "%s", step);
-	if (write(fd, &ce, sizeof(ce)) < 0) {
-		/* nothing more we can say */
-	}
-	_exit(127);
-}
-
 /* Runs in the child only: no allocation, async-signal-safe calls. */
-static void child(const struct spawn_req *r, char *const envp[], int st)
+static void child(void *arg, int st)
 {
+	const struct child_arg *ca = arg;
+	const struct spawn_req *r = ca->r;
 	const struct cairn_service *s = r->svc;
-	sigset_t all;
 	int fd;
 
-	if (setsid() < 0)
-		child_fail(st, "setsid");
-	for (int sig = 1; sig < NSIG; sig++)
-		signal(sig, SIG_DFL); /* EINVAL on SIGKILL/SIGSTOP/RT internals: fine */
-	sigemptyset(&all);
-	sigprocmask(SIG_SETMASK, &all, NULL);
-
+	child_reset();
 	fd = open("/dev/null", O_RDONLY);
 	if (fd < 0)
 		child_fail(st, "/dev/null");
@@ -73,7 +55,7 @@ static void child(const struct spawn_req *r, char *const envp[], int st)
 		child_fail(st, "setgid");
 	if (setuid(r->uid) < 0)
 		child_fail(st, "setuid");
-	execve(r->path ? r->path : s->argv[0], s->argv, envp);
+	execve(r->path ? r->path : s->argv[0], s->argv, ca->envp);
 	child_fail(st, "exec");
 }
 
@@ -101,66 +83,28 @@ int spawn_service(const struct spawn_req *r, pid_t *pid_out, int *pidfd_out,
 		  struct cairn_err *e)
 {
 	const struct cairn_service *s = r->svc;
-	struct child_err ce;
-	int st[2], pidfd, ret;
+	struct child_arg ca = { .r = r };
+	char step[FORKEXEC_STEP];
 	char **env;
-	ssize_t n;
-	pid_t pid;
+	int ret;
 
 	if (!s->argv || !s->argv[0])
 		return cairn_err_set(e, -EINVAL, "no exec line");
 	env = build_env(s);
 	if (!env)
 		return cairn_err_set(e, -ENOMEM, "out of memory");
-	if (pipe2(st, O_CLOEXEC) < 0) {
-		free(env);
-		return cairn_err_sys(e, -errno, "pipe");
-	}
-	pid = fork();
-	if (pid < 0) {
-		ret = -errno;
-		close(st[0]);
-		close(st[1]);
-		free(env);
-		return cairn_err_sys(e, ret, "fork");
-	}
-	if (pid == 0) {
-		close(st[0]);
-		child(r, env, st[1]);
-	}
-	close(st[1]);
+	ca.envp = env;
+	ret = fork_exec(child, &ca, pid_out, pidfd_out, step);
 	free(env);
-	/* The pidfd before anything else: it pins the pid until we reap. */
-	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	do
-		n = read(st[0], &ce, sizeof(ce));
-	while (n < 0 && errno == EINTR);
-	close(st[0]);
-	if (n == (ssize_t)sizeof(ce)) {
-		/* The child failed before exec: reap it here, it never ran. */
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
-		if (pidfd >= 0)
-			close(pidfd);
-		ce.step[sizeof(ce.step) - 1] = 0;
-		if (!strcmp(ce.step, "exec"))
-			return cairn_err_set(e, -ce.err, "exec: %s: %s",
-					     r->path ? r->path : s->argv[0], strerror(ce.err));
-		if (!strcmp(ce.step, "chdir"))
-			return cairn_err_set(e, -ce.err, "chdir: %s: %s",
-					     s->workdir ? s->workdir : "/", strerror(ce.err));
-		return cairn_err_set(e, -ce.err, "%s: %s", ce.step, strerror(ce.err));
-	}
-	if (pidfd < 0) {
-		ret = -errno;
-		kill(pid, SIGKILL);
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
-		return cairn_err_sys(e, ret, "pidfd_open");
-	}
-	*pid_out = pid;
-	*pidfd_out = pidfd;
-	return 0;
+	if (ret == 0)
+		return 0;
+	if (!strcmp(step, "exec"))
+		return cairn_err_set(e, ret, "exec: %s: %s", r->path ? r->path : s->argv[0],
+				     strerror(-ret));
+	if (!strcmp(step, "chdir"))
+		return cairn_err_set(e, ret, "chdir: %s: %s", s->workdir ? s->workdir : "/",
+				     strerror(-ret));
+	return cairn_err_set(e, ret, "%s: %s", step, strerror(-ret));
 }
 
 /* A service: the host's own program, as its user. */
