@@ -71,14 +71,27 @@ static struct nlmsghdr *header(void *buf, uint16_t type, uint16_t flags, uint32_
 	return m;
 }
 
+/* A link message: the header and an ifinfomsg for ifindex (0: by name or
+ * new), whose flags the caller may set through *ifi. */
+static struct nlmsghdr *link_msg(void *buf, uint16_t type, uint16_t flags, uint32_t seq,
+				 int ifindex, struct ifinfomsg **ifi)
+{
+	struct nlmsghdr *m = header(buf, type, flags, seq);
+	struct ifinfomsg *i = mnl_nlmsg_put_extra_header(m, sizeof(*i));
+
+	i->ifi_family = AF_UNSPEC;
+	i->ifi_index = ifindex;
+	if (ifi)
+		*ifi = i;
+	return m;
+}
+
 struct nlmsghdr *nlb_link_set(void *buf, uint32_t seq, int ifindex, bool up, unsigned mtu,
 			      const char *name)
 {
-	struct nlmsghdr *m = header(buf, RTM_NEWLINK, 0, seq);
-	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(m, sizeof(*ifi));
+	struct ifinfomsg *ifi;
+	struct nlmsghdr *m = link_msg(buf, RTM_NEWLINK, 0, seq, ifindex, &ifi);
 
-	ifi->ifi_family = AF_UNSPEC;
-	ifi->ifi_index = ifindex;
 	if (up) {
 		ifi->ifi_flags = IFF_UP;
 		ifi->ifi_change = IFF_UP;
@@ -92,11 +105,9 @@ struct nlmsghdr *nlb_link_set(void *buf, uint32_t seq, int ifindex, bool up, uns
 
 struct nlmsghdr *nlb_link_down(void *buf, uint32_t seq, int ifindex)
 {
-	struct nlmsghdr *m = header(buf, RTM_NEWLINK, 0, seq);
-	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(m, sizeof(*ifi));
+	struct ifinfomsg *ifi;
+	struct nlmsghdr *m = link_msg(buf, RTM_NEWLINK, 0, seq, ifindex, &ifi);
 
-	ifi->ifi_family = AF_UNSPEC;
-	ifi->ifi_index = ifindex;
 	ifi->ifi_change = IFF_UP;
 	return m;
 }
@@ -146,11 +157,9 @@ struct nlmsghdr *nlb_route_default(void *buf, uint32_t seq, bool add, int family
 
 struct nlmsghdr *nlb_bridge_new(void *buf, uint32_t seq, const char *name)
 {
-	struct nlmsghdr *m = header(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, seq);
-	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(m, sizeof(*ifi));
+	struct nlmsghdr *m = link_msg(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, seq, 0, NULL);
 	struct nlattr *info;
 
-	ifi->ifi_family = AF_UNSPEC;
 	mnl_attr_put_strz(m, IFLA_IFNAME, name);
 	info = mnl_attr_nest_start(m, IFLA_LINKINFO);
 	mnl_attr_put_strz(m, IFLA_INFO_KIND, "bridge");
@@ -161,18 +170,16 @@ struct nlmsghdr *nlb_bridge_new(void *buf, uint32_t seq, const char *name)
 struct nlmsghdr *nlb_veth_new(void *buf, uint32_t seq, const char *name, const char *peer,
 			      int netns_fd, const uint8_t *mac)
 {
-	struct nlmsghdr *m = header(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, seq);
-	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(m, sizeof(*ifi));
+	struct nlmsghdr *m = link_msg(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, seq, 0, NULL);
 	struct nlattr *info, *data, *p;
 
-	ifi->ifi_family = AF_UNSPEC;
 	mnl_attr_put_strz(m, IFLA_IFNAME, name);
 	info = mnl_attr_nest_start(m, IFLA_LINKINFO);
 	mnl_attr_put_strz(m, IFLA_INFO_KIND, "veth");
 	data = mnl_attr_nest_start(m, IFLA_INFO_DATA);
 	/* the peer is a whole link description: an ifinfomsg, then attributes */
 	p = mnl_attr_nest_start(m, VETH_INFO_PEER);
-	((struct ifinfomsg *)mnl_nlmsg_put_extra_header(m, sizeof(*ifi)))->ifi_family = AF_UNSPEC;
+	((struct ifinfomsg *)mnl_nlmsg_put_extra_header(m, sizeof(struct ifinfomsg)))->ifi_family = AF_UNSPEC;
 	mnl_attr_put_strz(m, IFLA_IFNAME, peer);
 	if (netns_fd >= 0)
 		mnl_attr_put_u32(m, IFLA_NET_NS_FD, (uint32_t)netns_fd);
@@ -186,23 +193,15 @@ struct nlmsghdr *nlb_veth_new(void *buf, uint32_t seq, const char *name, const c
 
 struct nlmsghdr *nlb_link_master(void *buf, uint32_t seq, int ifindex, int master)
 {
-	struct nlmsghdr *m = header(buf, RTM_NEWLINK, 0, seq);
-	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(m, sizeof(*ifi));
+	struct nlmsghdr *m = link_msg(buf, RTM_NEWLINK, 0, seq, ifindex, NULL);
 
-	ifi->ifi_family = AF_UNSPEC;
-	ifi->ifi_index = ifindex;
 	mnl_attr_put_u32(m, IFLA_MASTER, (uint32_t)master);
 	return m;
 }
 
 struct nlmsghdr *nlb_link_del(void *buf, uint32_t seq, int ifindex)
 {
-	struct nlmsghdr *m = header(buf, RTM_DELLINK, 0, seq);
-	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(m, sizeof(*ifi));
-
-	ifi->ifi_family = AF_UNSPEC;
-	ifi->ifi_index = ifindex;
-	return m;
+	return link_msg(buf, RTM_DELLINK, 0, seq, ifindex, NULL);
 }
 
 /* ---- requests ---- */
