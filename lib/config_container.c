@@ -21,6 +21,7 @@
 
 #include "config_internal.h"
 #include "config_kind.h"
+#include "strv.h"
 #include "netaddr.h"
 #include "size.h"
 
@@ -516,33 +517,21 @@ void cairn_container_canon(FILE *f, const struct cairn_container *ct)
 			ct->volumes[k].target, ct->volumes[k].ro ? "ro" : "rw");
 }
 
-static char *dup_or(const char *s, bool *ok)
-{
-	char *d;
-
-	if (!s)
-		return NULL;
-	d = strdup(s);
-	if (!d)
-		*ok = false;
-	return d;
-}
-
 struct cairn_container *cairn_container_dup(const struct cairn_container *x)
 {
 	struct cairn_container *d = calloc(1, sizeof(*d));
-	bool ok = true;
+	bool oom = false;
 
 	if (!d)
 		return NULL;
 	*d = *x;
-	d->image = dup_or(x->image, &ok);
-	d->storage = dup_or(x->storage, &ok);
-	d->bridge = dup_or(x->bridge, &ok);
-	d->address = dup_or(x->address, &ok);
-	d->gateway = dup_or(x->gateway, &ok);
-	d->hostname = dup_or(x->hostname, &ok);
-	d->cpuset = dup_or(x->cpuset, &ok);
+	d->image = cairn_strdup_or_null(x->image, &oom);
+	d->storage = cairn_strdup_or_null(x->storage, &oom);
+	d->bridge = cairn_strdup_or_null(x->bridge, &oom);
+	d->address = cairn_strdup_or_null(x->address, &oom);
+	d->gateway = cairn_strdup_or_null(x->gateway, &oom);
+	d->hostname = cairn_strdup_or_null(x->hostname, &oom);
+	d->cpuset = cairn_strdup_or_null(x->cpuset, &oom);
 	d->io = NULL;
 	d->volumes = NULL;
 	d->volume_lines = NULL;
@@ -550,26 +539,26 @@ struct cairn_container *cairn_container_dup(const struct cairn_container *x)
 	if (x->n_io && (d->io = calloc(x->n_io, sizeof(*d->io)))) {
 		for (size_t k = 0; k < x->n_io; k++) {
 			d->io[k] = x->io[k];
-			d->io[k].dev = dup_or(x->io[k].dev, &ok);
+			d->io[k].dev = cairn_strdup_or_null(x->io[k].dev, &oom);
 		}
 		d->n_io = x->n_io;
 	} else if (x->n_io) {
-		ok = false;
+		oom = true;
 	}
 	if (x->n_volumes && (d->volumes = calloc(x->n_volumes, sizeof(*d->volumes))) &&
 	    (d->volume_lines = calloc(x->n_volumes, sizeof(int)))) {
 		for (size_t k = 0; k < x->n_volumes; k++) {
-			d->volumes[k].pool = dup_or(x->volumes[k].pool, &ok);
-			d->volumes[k].path = dup_or(x->volumes[k].path, &ok);
-			d->volumes[k].target = dup_or(x->volumes[k].target, &ok);
+			d->volumes[k].pool = cairn_strdup_or_null(x->volumes[k].pool, &oom);
+			d->volumes[k].path = cairn_strdup_or_null(x->volumes[k].path, &oom);
+			d->volumes[k].target = cairn_strdup_or_null(x->volumes[k].target, &oom);
 			d->volumes[k].ro = x->volumes[k].ro;
 			d->volume_lines[k] = x->volume_lines[k];
 		}
 		d->n_volumes = x->n_volumes;
 	} else if (x->n_volumes) {
-		ok = false;
+		oom = true;
 	}
-	if (!ok) {
+	if (oom) {
 		cairn_container_free(d);
 		return NULL;
 	}

@@ -22,6 +22,7 @@
 
 #include "config_internal.h"
 #include "config_kind.h"
+#include "strv.h"
 #include "size.h"
 
 int cairn_vm_new(struct cairn_service *s)
@@ -283,15 +284,6 @@ void cairn_vm_canon(FILE *f, const struct cairn_vm *vm)
 		vm->bridge ? vm->bridge : "", vm->mac);
 }
 
-static char *dup_or_null(const char *s, bool *fail)
-{
-	char *d = s ? strdup(s) : NULL;
-
-	if (s && !d)
-		*fail = true;
-	return d;
-}
-
 struct cairn_vm *cairn_vm_dup(const struct cairn_vm *x)
 {
 	struct cairn_vm *d = calloc(1, sizeof(*d));
@@ -302,18 +294,18 @@ struct cairn_vm *cairn_vm_dup(const struct cairn_vm *x)
 	*d = *x;
 	d->disks = NULL;
 	d->n_disks = 0;
-	d->kernel = dup_or_null(x->kernel, &fail);
-	d->initrd = dup_or_null(x->initrd, &fail);
-	d->cmdline = dup_or_null(x->cmdline, &fail);
-	d->bridge = dup_or_null(x->bridge, &fail);
+	d->kernel = cairn_strdup_or_null(x->kernel, &fail);
+	d->initrd = cairn_strdup_or_null(x->initrd, &fail);
+	d->cmdline = cairn_strdup_or_null(x->cmdline, &fail);
+	d->bridge = cairn_strdup_or_null(x->bridge, &fail);
 	if (x->n_disks) {
 		d->disks = calloc(x->n_disks, sizeof(*d->disks));
 		if (!d->disks)
 			fail = true;
 		for (size_t k = 0; d->disks && k < x->n_disks; k++, d->n_disks++) {
 			d->disks[k] = x->disks[k];
-			d->disks[k].pool = dup_or_null(x->disks[k].pool, &fail);
-			d->disks[k].path = dup_or_null(x->disks[k].path, &fail);
+			d->disks[k].pool = cairn_strdup_or_null(x->disks[k].pool, &fail);
+			d->disks[k].path = cairn_strdup_or_null(x->disks[k].path, &fail);
 		}
 	}
 	if (fail) {

@@ -95,3 +95,12 @@ char **cairn_strv_dup(char *const *v)
 	}
 	return nv;
 }
+
+char *cairn_strdup_or_null(const char *s, bool *oom)
+{
+	char *d = s ? strdup(s) : NULL;
+
+	if (s && !d)
+		*oom = true;
+	return d;
+}

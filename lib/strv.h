@@ -29,4 +29,8 @@ bool cairn_strv_contains(char *const *v, const char *s);
 /* A deep copy (NULL for NULL); NULL with errno ENOMEM on failure. */
 char **cairn_strv_dup(char *const *v);
 
+/* A copy of s, NULL for NULL; when out of memory NULL and *oom = true (a
+ * run of copies checks once at the end). */
+char *cairn_strdup_or_null(const char *s, bool *oom);
+
 #endif

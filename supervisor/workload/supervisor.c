@@ -25,6 +25,7 @@
 #include "seed.h"
 #include "kind.h"
 #include "spawn.h"
+#include "strv.h"
 #include "state.h"
 #include "svcdef.h"
 
@@ -627,18 +628,6 @@ void sup_shutdown(struct supervisor *s, void (*done)(void *), void *data)
 
 /* ---- life cycle ---- */
 
-static char *dup_or_null(const char *s, bool *oom)
-{
-	char *d;
-
-	if (!s)
-		return NULL;
-	d = strdup(s);
-	if (!d)
-		*oom = true;
-	return d;
-}
-
 static int mkdirs(const char *path, mode_t mode)
 {
 	char buf[4096];
@@ -667,13 +656,13 @@ int sup_new(struct supervisor **out, struct loop *l, const struct sup_opts *o,
 	if (!s)
 		return cairn_err_set(e, -ENOMEM, "out of memory");
 	s->loop = l;
-	s->log_dir = dup_or_null(o->log_dir, &oom);
-	s->run_dir = dup_or_null(o->run_dir, &oom);
-	s->root = dup_or_null(o->root ? o->root : "/", &oom);
-	s->trust_dir = dup_or_null(o->trust_dir ? o->trust_dir : "/etc/cairn/trust", &oom);
-	s->seed_dir = dup_or_null(o->seed_dir, &oom);
-	s->seed_label = dup_or_null(o->seed_label, &oom);
-	s->demo_path = dup_or_null(o->demo_path, &oom);
+	s->log_dir = cairn_strdup_or_null(o->log_dir, &oom);
+	s->run_dir = cairn_strdup_or_null(o->run_dir, &oom);
+	s->root = cairn_strdup_or_null(o->root ? o->root : "/", &oom);
+	s->trust_dir = cairn_strdup_or_null(o->trust_dir ? o->trust_dir : "/etc/cairn/trust", &oom);
+	s->seed_dir = cairn_strdup_or_null(o->seed_dir, &oom);
+	s->seed_label = cairn_strdup_or_null(o->seed_label, &oom);
+	s->demo_path = cairn_strdup_or_null(o->demo_path, &oom);
 	s->applied = o->applied;
 	s->applied_data = o->applied_data;
 	s->start_ms = loop_now_ms();
