@@ -78,6 +78,9 @@ static void upload_maybe_free(struct upload *up)
 	free(up);
 }
 
+/* Like api_config_status, but a bad message here is a corrupt bundle
+ * (400), not an untrusted signer (403), and EBUSY is answered as 409
+ * before the body is read. */
 static int answer_status(int r)
 {
 	switch (r) {
