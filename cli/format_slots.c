@@ -1,6 +1,6 @@
-/* format_slots.c - the slot table.  TRIES is "left/done" of the boot
- * counter, "-" for a blessed entry or an empty slot; REASON says why a
- * slot failed. */
+/* format_slots.c - the slot table.  NEXT marks the slot the boot loader
+ * picks next; TRIES is "left/done" of the boot counter, "-" for a blessed
+ * entry or an empty slot; REASON says why a slot failed. */
 #include "format_slots.h"
 
 #include <errno.h>
@@ -21,8 +21,9 @@ static int num(const cJSON *o, const char *key)
 	return cJSON_IsNumber(v) ? v->valueint : -1;
 }
 
-#define COLS 6
-static const char *const heads[COLS] = { "SLOT", "STATE", "VERSION", "BLESSED", "TRIES", "REASON" };
+#define COLS 7
+static const char *const heads[COLS] = { "SLOT", "STATE", "VERSION", "BLESSED", "NEXT", "TRIES",
+					  "REASON" };
 
 int fmt_slots(FILE *out, const cJSON *arr)
 {
@@ -37,6 +38,7 @@ int fmt_slots(FILE *out, const cJSON *arr)
 		w[k] = strlen(heads[k]);
 	cJSON_ArrayForEach(o, arr) {
 		const cJSON *b = cJSON_GetObjectItemCaseSensitive(o, "blessed");
+		const cJSON *nx = cJSON_GetObjectItemCaseSensitive(o, "next_boot");
 		bool empty = !strcmp(str(o, "state"), "empty");
 
 		if (!cJSON_IsObject(o) || n == 2)
@@ -45,12 +47,13 @@ int fmt_slots(FILE *out, const cJSON *arr)
 		snprintf(cell[n][1], 200, "%s", str(o, "state"));
 		snprintf(cell[n][2], 200, "%s", str(o, "version"));
 		snprintf(cell[n][3], 200, "%s", empty ? "-" : cJSON_IsTrue(b) ? "yes" : "no");
+		snprintf(cell[n][4], 200, "%s", cJSON_IsTrue(nx) ? "yes" : "-");
 		if (num(o, "tries_left") < 0)
-			snprintf(cell[n][4], 200, "-");
+			snprintf(cell[n][5], 200, "-");
 		else
-			snprintf(cell[n][4], 200, "%d left, %d done", num(o, "tries_left"),
+			snprintf(cell[n][5], 200, "%d left, %d done", num(o, "tries_left"),
 				 num(o, "tries_done"));
-		snprintf(cell[n][5], 200, "%s", str(o, "reason"));
+		snprintf(cell[n][6], 200, "%s", str(o, "reason"));
 		for (int k = 0; k < COLS; k++)
 			if (strlen(cell[n][k]) > w[k])
 				w[k] = strlen(cell[n][k]);

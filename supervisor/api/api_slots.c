@@ -1,6 +1,7 @@
 /* api_slots.c - GET /1.0/slots: a JSON array, slot a then slot b:
  *   {"name": "a", "state": "active" | "good" | "pending" | "failed" | "empty",
- *    "version", "blessed": bool, "tries_left", "tries_done" (-1: no counter),
+ *    "version", "blessed": bool, "next_boot": bool (the boot loader picks it
+ *    next), "tries_left", "tries_done" (-1: no counter),
  *    "reason" (why it failed, or "")}
  * Read from the ESP's loader entries at each request (slot_list). */
 #include "api_slots.h"
@@ -38,6 +39,7 @@ void api_slots_get(struct http_conn *c)
 		cJSON_AddStringToObject(o, "state", slot_state_name(info[k].state));
 		cJSON_AddStringToObject(o, "version", info[k].version);
 		cJSON_AddBoolToObject(o, "blessed", info[k].blessed);
+		cJSON_AddBoolToObject(o, "next_boot", info[k].next_boot);
 		cJSON_AddNumberToObject(o, "tries_left", info[k].tries_left);
 		cJSON_AddNumberToObject(o, "tries_done", info[k].tries_done);
 		cJSON_AddStringToObject(o, "reason", info[k].reason);

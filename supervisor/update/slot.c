@@ -458,6 +458,11 @@ int slot_list(struct slot_info info[2], struct cairn_err *e)
 			snprintf(si->reason, sizeof(si->reason), "%s", why);
 		}
 	}
+	if (ret >= 0 && n) {   /* last: entry_choose sorts v */
+		const struct boot_entry *next = entry_choose(v, n);
+
+		info[next->slot - 'a'].next_boot = true;
+	}
 	return ret < 0 ? ret : 0;
 }
 

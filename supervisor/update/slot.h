@@ -35,6 +35,7 @@ struct slot_info {
 	bool blessed;             /* its entry has no counter */
 	int tries_left, tries_done;   /* -1 when no counter */
 	char reason[192];         /* why failed, or "" */
+	bool next_boot;           /* systemd-boot picks its entry next (entry_choose) */
 };
 
 const char *slot_state_name(enum slot_state s);

@@ -267,6 +267,8 @@ static void test_install_list_invalidate(void **state)
 	assert_true(info[0].blessed);
 	assert_string_equal(info[0].version, "0.1.0");
 	assert_int_equal(info[1].state, SLOT_EMPTY);
+	assert_true(info[0].next_boot);
+	assert_false(info[1].next_boot);
 
 	/* bad input changes nothing */
 	char k[200], i[200];
@@ -295,6 +297,9 @@ static void test_install_list_invalidate(void **state)
 	assert_string_equal(info[1].version, "0.2.0");
 	assert_int_equal(info[1].tries_left, 3);
 	assert_false(info[1].blessed);
+	/* the newer entry with tries left is the one systemd-boot picks */
+	assert_true(info[1].next_boot);
+	assert_false(info[0].next_boot);
 
 	/* a second install replaces the entry (one per slot) */
 	assert_int_equal(slot_install_boot('b', k, i, "0123abcd", "0.2.1", &e), 0);
@@ -395,9 +400,9 @@ static void test_hostport_and_config(void **state)
 static void test_format(void **state)
 {
 	cJSON *a = cJSON_Parse("[{\"name\":\"a\",\"state\":\"active\",\"version\":\"0.1.0\","
-			       "\"blessed\":true,\"tries_left\":-1,\"tries_done\":-1,\"reason\":\"\"},"
+			       "\"blessed\":true,\"next_boot\":true,\"tries_left\":-1,\"tries_done\":-1,\"reason\":\"\"},"
 			       "{\"name\":\"b\",\"state\":\"failed\",\"version\":\"0.2.0\","
-			       "\"blessed\":false,\"tries_left\":0,\"tries_done\":3,"
+			       "\"blessed\":false,\"next_boot\":false,\"tries_left\":0,\"tries_done\":3,"
 			       "\"reason\":\"no boot tries left\"}]");
 	char *buf = NULL;
 	size_t len = 0;
@@ -407,9 +412,9 @@ static void test_format(void **state)
 	assert_int_equal(fmt_slots(f, a), 0);
 	fclose(f);
 	assert_string_equal(buf,
-		"SLOT  STATE   VERSION  BLESSED  TRIES           REASON\n"
-		"a     active  0.1.0    yes      -               -\n"
-		"b     failed  0.2.0    no       0 left, 3 done  no boot tries left\n");
+		"SLOT  STATE   VERSION  BLESSED  NEXT  TRIES           REASON\n"
+		"a     active  0.1.0    yes      yes   -               -\n"
+		"b     failed  0.2.0    no       -     0 left, 3 done  no boot tries left\n");
 	free(buf);
 	cJSON_Delete(a);
 	a = cJSON_Parse("{\"name\":\"a\"}");
