@@ -41,7 +41,10 @@ void ct_net_detach(const char *name)
 	char host[IF_NAMESIZE];
 	struct cairn_err e = { "" };
 
-	if (net_ifname_for("vc-", name, host) == 0)
+	/* by name first, without netlink: a RTM_GETLINK waits for the
+	 * rtnl lock, which a dying net namespace (every container's, at
+	 * its exit) holds for milliseconds */
+	if (net_ifname_for("vc-", name, host) == 0 && if_nametoindex(host) > 0)
 		net_veth_detach(host, &e);   /* already gone with the namespace: fine */
 }
 
