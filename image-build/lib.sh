@@ -36,12 +36,22 @@ copy_modules() {
 # image never depends on what a target machine might have.  Each library
 # lands under the real directory of the path ldd names, with the name ldd
 # names (the soname), as a regular file.  Needs DEST's /lib, /lib64 links.
+# Libraries cairn opens only when it needs them (dlopen), which ldd of
+# the binaries cannot see: libcrypto for bulk SHA-256 (lib/sha256.c).
+DLOPEN_LIBS="/usr/lib/x86_64-linux-gnu/libcrypto.so.3"
 copy_libs() {
 	dest=$1
-	find "$dest" -type f -perm -u+x | sort | while read -r f; do
-		readelf -l "$f" 2>/dev/null | grep -q 'program interpreter' || continue
-		ldd "$f" || die "ldd $f failed"
-	done >/tmp/mkimage.ldd
+	{
+		find "$dest" -type f -perm -u+x | sort | while read -r f; do
+			readelf -l "$f" 2>/dev/null | grep -q 'program interpreter' || continue
+			ldd "$f" || die "ldd $f failed"
+		done
+		for l in $DLOPEN_LIBS; do
+			[ -f "$l" ] || die "$l missing in the build root"
+			echo "	$(basename "$l") => $l (0x0)"
+			ldd "$l" || die "ldd $l failed"
+		done
+	} >/tmp/mkimage.ldd
 	# Lines: "libx.so.1 => /path (0x...)", "/lib64/ld-linux-x86-64.so.2 (0x...)",
 	# "linux-vdso.so.1 (0x...)" (no file: skipped), "not found" (fatal).
 	grep -q 'not found' /tmp/mkimage.ldd && die "unresolved libraries: $(grep 'not found' /tmp/mkimage.ldd)"
