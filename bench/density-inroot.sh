@@ -61,7 +61,8 @@ if [ -z "${DENSITY_INNER:-}" ]; then
 		done
 		[ ! -d "$CG" ] || { echo "density: cgroup $CG left behind: $(find "$CG" -type d)" >&2; exit 1; }
 	}
-	trap drop_cg EXIT INT TERM
+	trap drop_cg EXIT
+	trap 'exit 130' INT TERM
 	echo $$ >"$CG/cgroup.procs"
 	rc=0
 	env DENSITY_INNER=1 unshare --cgroup --mount --propagation private --pid --fork --mount-proc -- \
@@ -84,12 +85,13 @@ cleanup() {
 		wait "$CAIRND_PID" 2>/dev/null || :
 	fi
 	if [ -n "$LXC_UP" ]; then
-		k=1
-		while [ $k -le "$N" ]; do lxc-stop -n "c$k" -k -P "$P" >/dev/null 2>&1 || :; k=$((k + 1)); done
+		j=1
+		while [ $j -le "$N" ]; do lxc-stop -n "c$j" -k -P "$P" >/dev/null 2>&1 || :; j=$((j + 1)); done
 	fi
 	umount "$W/rootfs" 2>/dev/null || :
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT TERM   # cleanup once, through EXIT
 fail() { echo "density: $*" >&2; tail -5 "$W/cairnd.err" >&2 2>/dev/null; exit 1; }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 # rollup PID: "PSS RSS" in kB
