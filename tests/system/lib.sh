@@ -63,6 +63,13 @@ setup() {
 	API_PORT=$(free_port)
 }
 
+# sign_conf FILE: sign FILE (FILE.sig) with the key the image trusts,
+# after a test has added its own sections to a test_conf.
+sign_conf() {
+	openssl dgst -sha256 -sign "${SIGNING_KEY:-build/keys/dev-signer.key}" -out "$1.sig" "$1" ||
+		fail "cannot sign $1"
+}
+
 # test_conf: config/demo.conf plus the ttyS1 shell service, in the work
 # dir, signed (openssl, on the host) with the key the image trusts: the
 # build's signer, build/keys/dev-signer.key unless SIGNING_KEY says.

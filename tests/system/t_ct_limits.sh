@@ -63,8 +63,7 @@ cpu = 0.25
 exec = /bin/sh -c 'while :; do :; done'
 restart = no
 C
-openssl dgst -sha256 -sign "${SIGNING_KEY:-build/keys/dev-signer.key}" -out "$conf.sig" "$conf" ||
-	fail "cannot re-sign $conf"
+sign_conf "$conf"
 image-build/putconf.sh "$W/disk.img" "$conf" || fail "putconf"
 QEMU_EXTRA="-drive file=$W/pool.img,format=raw,if=virtio"
 boot

@@ -110,8 +110,7 @@ address = 10.0.3.11/24
 exec = /bin/client.sh http://10.0.3.10/ http://10.0.2.2:$NAT_PORT/token.txt
 restart = no
 C
-openssl dgst -sha256 -sign "${SIGNING_KEY:-build/keys/dev-signer.key}" -out "$conf.sig" "$conf" ||
-	fail "cannot re-sign $conf"
+sign_conf "$conf"
 image-build/putconf.sh "$W/disk.img" "$conf" || fail "putconf"
 QEMU_EXTRA="-drive file=$W/pool.img,format=raw,if=virtio"
 boot

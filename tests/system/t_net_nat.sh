@@ -13,8 +13,7 @@ cat >>"$conf" <<'C'
 address = 10.0.3.1/24
 nat = yes
 C
-openssl dgst -sha256 -sign "${SIGNING_KEY:-build/keys/dev-signer.key}" -out "$conf.sig" "$conf" ||
-	fail "cannot re-sign $conf"
+sign_conf "$conf"
 setup "$conf"
 boot
 wait_ready

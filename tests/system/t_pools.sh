@@ -51,8 +51,7 @@ source = /dev/vdf
 fs = btrfs
 format = if-blank
 C
-openssl dgst -sha256 -sign "${SIGNING_KEY:-build/keys/dev-signer.key}" -out "$conf.sig" "$conf" ||
-	fail "cannot sign $conf"
+sign_conf "$conf"
 setup "$conf"
 xfs="-drive file=$P/xfs.img,format=raw,if=virtio -drive file=$P/btrfs.img,format=raw,if=virtio"
 disks="-drive file=$P/fresh.img,format=raw,if=virtio -drive file=$P/keep.img,format=raw,if=virtio -drive file=$P/blank.img,format=raw,if=virtio $xfs"

@@ -12,8 +12,7 @@
 # is fine: the test checks the service is supervised and stays up).
 conf=$(test_conf)
 sed -i '/^hostname = /a ntp = 10.0.2.2' "$conf"
-openssl dgst -sha256 -sign "${SIGNING_KEY:-build/keys/dev-signer.key}" -out "$conf.sig" "$conf" ||
-	fail "cannot re-sign $conf"
+sign_conf "$conf"
 setup "$conf"
 boot
 wait_ready

@@ -29,8 +29,7 @@ cmdline = console=ttyS0 quiet panic=-1
 restart = no
 stop_timeout = 300s
 C
-openssl dgst -sha256 -sign "${SIGNING_KEY:-build/keys/dev-signer.key}" -out "$conf.sig" "$conf" ||
-	fail "cannot sign $conf"
+sign_conf "$conf"
 setup "$conf"
 # writable: the pool is mounted read-write (a read-only disk refuses that)
 QEMU_EXTRA="-drive file=$W.guest/disk.img,format=raw,if=virtio"
