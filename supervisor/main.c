@@ -434,6 +434,9 @@ int main(int argc, char **argv)
 	/* An update stick, now and whenever a block device appears. */
 	if (stick_new(&d.stick, d.loop, d.sup, &uopts, stick_label, so.run_dir, &e) < 0)
 		fprintf(stderr, "cairnd: %s\n", e.msg);
+	/* a stick that waited for this boot's blessing (update.c keeps the
+	 * known-good slot until then) is installed once it comes */
+	bless_on_done(d.bless, stick_look_again, d.stick);
 	/* The config was applied before the API existed: its [trust] now. */
 	apply_trust(&d, sup_active_config(d.sup));
 	say_ready();

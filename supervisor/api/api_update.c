@@ -79,8 +79,8 @@ static void upload_maybe_free(struct upload *up)
 }
 
 /* Like api_config_status, but a bad message here is a corrupt bundle
- * (400), not an untrusted signer (403), and EBUSY is answered as 409
- * before the body is read. */
+ * (400), not an untrusted signer (403); EBUSY (another install, or the
+ * known-good fallback kept) is 409. */
 static int answer_status(int r)
 {
 	switch (r) {
@@ -92,6 +92,8 @@ static int answer_status(int r)
 	case -EACCES:
 	case -EKEYREJECTED:
 		return 403;
+	case -EBUSY:
+		return 409;
 	default:
 		return 400;
 	}

@@ -44,6 +44,8 @@ struct bless {
 	uint64_t start_ms;          /* cairnd's start (loop clock) */
 	uint64_t start_boot_ms;     /* the same, as time since boot */
 	char last_why[200];
+	void (*on_done)(void *data);
+	void *on_done_data;
 };
 
 static uint64_t boottime_ms(void)
@@ -269,6 +271,16 @@ static void do_bless(struct bless *b)
 	snprintf(path, sizeof(path), "%s/" BLESS_UNBLESSED, slot_env()->update_dir);
 	unlink(path);
 	fprintf(stderr, "cairnd: slot %c blessed: %s -> %s\n", b->en.slot, b->en.fname, newname);
+	if (b->on_done)
+		b->on_done(b->on_done_data);
+}
+
+void bless_on_done(struct bless *b, void (*fn)(void *data), void *data)
+{
+	if (!b)
+		return;
+	b->on_done = fn;
+	b->on_done_data = data;
 }
 
 static void tick(struct loop *l, void *data)

@@ -27,6 +27,9 @@ struct bless;
  * when there is nothing to do.  Reports on stderr (the console). */
 int bless_new(struct bless **out, struct loop *l, struct supervisor *s, struct cairn_err *e);
 void bless_free(struct bless *b);
+/* Call fn(data) once this boot is blessed (the update stick looks again:
+ * an install it was refused, to keep the other slot, may go ahead now). */
+void bless_on_done(struct bless *b, void (*fn)(void *data), void *data);
 
 /* Rename entries_dir/fname to its name without the counter and fsync the
  * directory; the new name goes to newname.  -EINVAL for a name that is

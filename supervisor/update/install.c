@@ -148,6 +148,8 @@ int install_check_manifest(const struct bundle_manifest *m, const struct install
 	if (r)
 		return cairn_err_set(e, -EPERM, "update: version %s failed here before (listed "
 				     "in %s)", m->version, p->failed_path);
+	if (p->keep)   /* after the version: a stick left in is "not newer", not this */
+		return cairn_err_set(e, -EBUSY, "%s", p->keep);
 	return 0;
 }
 

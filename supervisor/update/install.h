@@ -31,6 +31,8 @@ struct install_plan {
 	const char *failed_path;      /* failed-versions (one a line), may be absent */
 	const char *work_dir;         /* kernel/initramfs temporaries */
 	char slot;                    /* the slot written: 'a' or 'b' */
+	const char *keep;             /* non-NULL: why that slot is kept (the known-good
+	                               * fallback): refused after the version checks */
 	const char *root_target;      /* its partitions (block devices or files) */
 	const char *verity_target;
 	/* NULL hooks are skipped (benchmarks, --check) */

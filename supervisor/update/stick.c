@@ -207,6 +207,11 @@ static void try_device(struct stick *s, const char *dev)
 		finish(s);
 		return;
 	}
+	if (r == -EBUSY && s->plan.plan.keep) {   /* main.c looks again after the blessing */
+		fprintf(stderr, "cairnd: update stick: %s waits: %s\n", s->where, e.msg);
+		finish(s);
+		return;
+	}
 	if (r < 0) {
 		fprintf(stderr, "cairnd: update stick: %s refused, nothing installed: %s\n",
 			s->where, e.msg);
@@ -354,6 +359,14 @@ int stick_new(struct stick **out, struct loop *l, struct supervisor *sup,
 	schedule(s, 0);
 	*out = s;
 	return 0;
+}
+
+void stick_look_again(void *stick)
+{
+	struct stick *s = stick;
+
+	if (s)
+		schedule(s, 0);
 }
 
 void stick_free(struct stick *s)

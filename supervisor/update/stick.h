@@ -38,6 +38,8 @@ int stick_new(struct stick **out, struct loop *l, struct supervisor *sup,
 	      struct cairn_err *e);
 /* Waits for an install that is running. */
 void stick_free(struct stick *s);
+/* Look for a stick again now (a struct stick *, or NULL: nothing). */
+void stick_look_again(void *stick);
 
 /* One kernel uevent datagram ("add@/devices/...\0ACTION=add\0...", NUL
  * separated): true when it announces a block device being added. */

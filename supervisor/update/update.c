@@ -33,6 +33,26 @@ static int read_word(const char *dir, const char *name, char *out, size_t size,
 	return 0;
 }
 
+/* While the running slot waits for its blessing (the boot loader counted
+ * its try and its entry still carries the counter), the other slot may be
+ * the only one known to work: it is not overwritten.  Without loader
+ * entries to read (no ESP, a direct kernel boot) nothing is kept. */
+static void keep_fallback(char booted, char other, char *out, size_t size)
+{
+	struct slot_info info[2];
+	struct cairn_err ignored = { "" };
+	const struct slot_info *run = &info[booted - 'a'], *oth = &info[other - 'a'];
+
+	out[0] = 0;
+	if (slot_list(info, &ignored) < 0)
+		return;
+	if (run->blessed || run->tries_done <= 0 || oth->state != SLOT_GOOD)
+		return;
+	snprintf(out, size, "update: slot %c is running but not blessed yet; slot %c (version "
+		 "%s) is the known-good fallback and is kept: install again once slot %c is "
+		 "blessed", booted, other, oth->version[0] ? oth->version : "?", booted);
+}
+
 int update_plan_make(const struct update_opts *o, struct update_plan *u, struct cairn_err *e)
 {
 	const char *share = o->share_dir ? o->share_dir : UPDATE_SHARE_DEFAULT;
@@ -54,6 +74,8 @@ int update_plan_make(const struct update_opts *o, struct update_plan *u, struct 
 		return cairn_err_set(e, -EINVAL, "update: booted slot '%c' is neither a nor b",
 				     booted);
 	u->plan.slot = booted == 'a' ? 'b' : 'a';
+	keep_fallback(booted, u->plan.slot, u->keep, sizeof(u->keep));
+	u->plan.keep = u->keep[0] ? u->keep : NULL;
 	if (o->root_target && o->verity_target) {
 		snprintf(u->root, sizeof(u->root), "%s", o->root_target);
 		snprintf(u->verity, sizeof(u->verity), "%s", o->verity_target);

@@ -29,6 +29,7 @@ struct update_plan {
 	char running[BUNDLE_VERSION_MAX + 1];
 	char failed[4096];
 	char root[4096], verity[4096];
+	char keep[256];               /* plan.keep's text */
 };
 
 /* Which slot to write (the one that did not boot), its targets, this

@@ -84,6 +84,22 @@ cp "$T/lvl.cairnb" "$T/flip2.cairnb"
 printf 'X' | dd of="$T/flip2.cairnb" bs=1 seek=$((24 + mlen + 200 + 800000)) conv=notrunc 2>/dev/null
 refused "$T/flip2.cairnb" 'artifact root.sqfs: sha256 mismatch' invalidated
 
+# -- the running slot a not blessed yet (counted by the boot loader) and
+# slot b good: b is the only known-good fallback, and is kept
+mv "$E/cairn-a.conf" "$E/cairn-a+2-1.conf"
+printf 'title cairn 0.9 (slot b)\nversion 0.9\nsort-key cairn\n' > "$E/cairn-b.conf"
+cp "$SLOT/root" "$T/root.before"; cp "$SLOT/verity" "$T/verity.before"
+if ctl update "$T/good.cairnb" >"$T/o" 2>&1; then fail "installed over the fallback: $(cat "$T/o")"; fi
+grep -q "slot a is running but not blessed yet; slot b (version 0.9) is the known-good fallback" "$T/o" ||
+	fail "refusal does not say why: $(cat "$T/o")"
+cmp -s "$SLOT/root" "$T/root.before" || fail "the fallback slot was written"
+[ -f "$E/cairn-b.conf" ] || fail "the fallback's entry was removed"
+# a version that is not newer says so first (a stick left in is skipped)
+refused "$T/same.cairnb" 'not newer' :
+cmp -s "$SLOT/root" "$T/root.before" || fail "the fallback slot was written"
+mv "$E/cairn-a+2-1.conf" "$E/cairn-a.conf"
+rm -f "$E/cairn-b.conf"
+
 # -- the good one: exactly the artifacts in the slot
 ctl update "$T/good.cairnb" >"$T/o" 2>"$T/e" || fail "good bundle refused: $(cat "$T/o" "$T/e")"
 grep -q "installed version 1.1 in slot b" "$T/o" || fail "cairnctl said: $(cat "$T/o")"

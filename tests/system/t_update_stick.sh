@@ -12,7 +12,11 @@
 #      whose partition is named CAIRN-UPDATE (its FAT label is OTHER):
 #      cairnd sees the block device appear (uevent), finds it by that
 #      name, installs 0.3.0 into slot a and reboots.
-#   3. slot a boots 0.3.0; stick 1 (0.2.0) is skipped.
+#   3. slot a boots 0.3.0, not blessed yet, with stick 1 (0.2.0) and
+#      stick 3 (0.4.0) in: stick 1 is skipped (not newer); stick 3 waits,
+#      because slot b (0.2.0) is the only known-good fallback until a is
+#      blessed; once it is, cairnd looks again, installs 0.4.0 into
+#      slot b and reboots.
 . "$(dirname "$0")/lib.sh"
 . "$SYS/slots_lib.sh"
 . "$SYS/update_lib.sh"
@@ -21,6 +25,7 @@ command -v mkfs.vfat >/dev/null || fail "mkfs.vfat missing (dosfstools)"
 setup "$(slot_conf 1 'bless_after = 2s')"
 variant_bundle 0.2.0 "$W/v2.cairnb"
 variant_bundle 0.3.0 "$W/v3.cairnb"
+variant_bundle 0.4.0 "$W/v4.cairnb"
 
 # mkstick IMG BUNDLE: a 64 MiB FAT superfloppy labelled CAIRNUPDATE with
 # BUNDLE at /cairn/update.cairnb.
@@ -46,6 +51,7 @@ mkstick_gpt() {
 }
 mkstick "$W/stick1.img" "$W/v2.cairnb"
 mkstick_gpt "$W/stick2.img" "$W/v3.cairnb"
+mkstick "$W/stick3.img" "$W/v4.cairnb"
 STICK1="-drive file=$W/stick1.img,format=raw,if=virtio,readonly=on"
 HOTPORT="-device pcie-root-port,id=hp0,chassis=9,slot=9"
 
@@ -78,14 +84,21 @@ wait_exit 120 || fail "the guest did not reboot after the hot-plugged stick"
 grep -a 'update stick' "$CONSOLE" | tr -d '\r'
 esp_entries | grep -qx 'cairn-a+3.conf' || fail "no cairn-a+3.conf: $(esp_entries | tr '\n' ' ')"
 
-log "3. slot a boots 0.3.0; stick 1 is skipped"
-QEMU_EXTRA="$STICK1 $HOTPORT" BOOT_UEFI=1 boot   # the same PCI layout: OVMF keeps its boot order
+log "3. slot a boots 0.3.0 with sticks 1 (0.2.0) and 3 (0.4.0): 3 waits for the blessing"
+STICK3="-drive file=$W/stick3.img,format=raw,if=virtio,readonly=on"
+QEMU_EXTRA="$STICK1 $HOTPORT $STICK3" BOOT_UEFI=1 boot   # the same PCI layout first: OVMF keeps its boot order
 CAIRN_READY_TIMEOUT=180 wait_ready
 [ "$(booted_slot)" = a ] || fail "boot 3: slot $(booted_slot), not a"
 wait_console 'cairnd: update stick: /dev/vdb:/cairn/update\.cairnb skipped: update: version 0\.2\.0 is not newer than the running 0\.3\.0' 60
+wait_console 'cairnd: update stick: /dev/vd[a-z]+:/cairn/update\.cairnb waits: update: slot a is running but not blessed yet; slot b \(version 0\.2\.0\) is the known-good fallback and is kept' 60
 wait_console 'cairnd: slot a blessed: cairn-a\+2-1\.conf -> cairn-a\.conf' 90
+wait_console 'cairnd: update stick: installing version 0\.4\.0 from /dev/vd[a-z]+:/cairn/update\.cairnb into slot b' 60
+tr -d '\r' < "$CONSOLE" | grep -a -m1 -n 'installing version 0\.4\.0' | cut -d: -f1 > "$W/inst.line"
+tr -d '\r' < "$CONSOLE" | grep -a -m1 -n 'slot a blessed' | cut -d: -f1 > "$W/bless.line"
+[ "$(cat "$W/inst.line")" -gt "$(cat "$W/bless.line")" ] || fail "0.4.0 was installed before slot a was blessed"
+wait_console 'cairnd: update stick: version 0\.4\.0 installed in slot b .*; rebooting into it' 180
+wait_exit 120 || fail "the guest did not reboot after the stick that waited"
 grep -a 'update stick' "$CONSOLE" | tr -d '\r'
-stop_qemu
-[ "$(esp_entries | tr '\n' ' ')" = "cairn-a.conf cairn-b.conf " ] ||
+[ "$(esp_entries | tr '\n' ' ')" = "cairn-a.conf cairn-b+3.conf " ] ||
 	fail "entries at the end: $(esp_entries | tr '\n' ' ')"
 log "ok"
