@@ -61,7 +61,10 @@ left=$(inns sh -c 'ls /run/cairn/pids | grep -c tmp')
 [ "$left" = 0 ] || fail "temporary files left in /run/cairn/pids"
 
 echo "checking: \"poweroff\" on the init socket ends in power-off (SIGINT)"
-inns "$C" send poweroff || fail "send poweroff"
+# the shutdown it starts TERMs every process in the namespace, the sender
+# too, which may not have exited yet (CI caught that once)
+if inns "$C" send poweroff; then s=0; else s=$?; fi
+[ "$s" = 0 ] || [ "$s" = 143 ] || fail "send poweroff (exit $s)"
 init_end 20
 [ "$rc" = 130 ] || fail "unshare exited $rc, expected 130 (SIGINT from power-off)"
 grep -q "poweroff requested on the init socket" "$W/init.log" || fail "request not logged"
