@@ -62,8 +62,9 @@ echo "$VERSION" | grep -Eqx '[A-Za-z0-9.+~^_-]{1,63}' || die "VERSION '$VERSION'
 # The newest packaged kernel in the build root.
 KVER=$(ls /lib/modules | sort -V | tail -1)
 [ -f "/boot/vmlinuz-$KVER" ] || die "no /boot/vmlinuz-$KVER in the build root"
-# VMs: KVM (the vendor module that does not match the CPU fails to load:
-# said once at boot, harmless) and vhost-net, where the kernel has them.
+# VMs: KVM and vhost-net, where the kernel has them.  The vendor modules
+# are listed with the CPU flag they need (init/modules.c): only the one
+# for this CPU is loaded.
 for m in kvm kvm_intel kvm_amd vhost_net; do
 	modprobe -S "$KVER" --show-depends "$m" >/dev/null 2>&1 && ROOT_MODULES="$ROOT_MODULES $m"
 done
@@ -178,7 +179,13 @@ sign_demo "$R"
 ln -sfn /run/resolv.conf "$R/etc/resolv.conf"
 ln -sfn /proc/self/mounts "$R/etc/mtab"
 copy_modules "$KVER" "$R" $ROOT_MODULES $ONDEMAND_MODULES
-printf '%s\n' $ROOT_MODULES >"$R/etc/cairn/modules"
+for m in $ROOT_MODULES; do
+	case $m in
+	kvm_intel) echo "$m cpu:vmx" ;;
+	kvm_amd) echo "$m cpu:svm" ;;
+	*) echo "$m" ;;
+	esac
+done >"$R/etc/cairn/modules"
 cp /packages.txt "$R/usr/share/cairn/packages.txt"
 echo "$KVER" >"$R/usr/share/cairn/kernel-release"
 # What this image is, for updates (docs/updates.md): bundles must match it.

@@ -6,7 +6,12 @@
  * the order does not rest on how depmod sorted the list.  Debian's modules
  * are xz-compressed: the kernel decompresses them itself when asked with
  * MODULE_INIT_COMPRESSED_FILE.  "Already loaded" (EEXIST) is success, and a
- * name listed in modules.builtin is built in and needs nothing. */
+ * name listed in modules.builtin is built in and needs nothing.
+ *
+ * A list line may carry a condition, "NAME cpu:FLAG": NAME is loaded only
+ * where /proc/cpuinfo's flags list FLAG.  The image lists both KVM vendor
+ * modules that way (kvm_intel cpu:vmx, kvm_amd cpu:svm), so a boot does
+ * not report as failed the one that was never for this CPU. */
 #include "modules.h"
 
 #include <errno.h>
@@ -219,6 +224,29 @@ static int load(struct moddb *db, struct modent *e, int depth)
 	return r;
 }
 
+/* Does the first CPU's "flags" line in /proc/cpuinfo list flag? */
+static bool cpu_has(const char *flag)
+{
+	static char info[16384];   /* the first CPU's block is a few KiB */
+	ssize_t n = read_file("/proc/cpuinfo", info, sizeof(info));
+	if (n <= 0)
+		return false;
+	char *line = strstr(info, "\nflags");
+	if (!line)
+		return false;
+	char *end = strchr(line + 1, '\n');
+	if (end)
+		*end = '\0';
+	char *colon = strchr(line, ':');
+	if (!colon)
+		return false;
+	size_t len = strlen(flag);
+	for (char *p = colon + 1; (p = strstr(p, flag)); p += len)
+		if (p[-1] == ' ' && (p[len] == ' ' || p[len] == '\0'))
+			return true;
+	return false;
+}
+
 int modules_load_list(const char *list_path)
 {
 	char list[8192];
@@ -236,7 +264,7 @@ int modules_load_list(const char *list_path)
 		moddb_close(&db);
 		return r;
 	}
-	int failed = 0, loaded = 0;
+	int failed = 0, loaded = 0, skipped = 0;
 	char *save = NULL;
 	for (char *line = strtok_r(list, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *hash = strchr(line, '#');
@@ -245,6 +273,22 @@ int modules_load_list(const char *list_path)
 		line = trim(line);
 		if (!*line)
 			continue;
+		char *cond = strpbrk(line, " \t");
+		if (cond) {
+			*cond++ = '\0';
+			cond = trim(cond);
+			if (strncmp(cond, "cpu:", 4) != 0 || !cond[4]) {
+				say("module %s: unknown condition '%s' in %s (expected cpu:FLAG)",
+				    line, cond, list_path);
+				failed++;
+				continue;
+			}
+			if (!cpu_has(cond + 4)) {
+				say_debug("module %s: not for this CPU (no %s)", line, cond + 4);
+				skipped++;
+				continue;
+			}
+		}
 		char name[64];
 		module_name(line, name, sizeof(name));
 		struct modent *e = find_by_name(&db, name);
@@ -262,7 +306,11 @@ int modules_load_list(const char *list_path)
 		else
 			loaded++;
 	}
-	say("modules from %s: %d loaded, %d failed", list_path, loaded, failed);
+	if (skipped)
+		say("modules from %s: %d loaded, %d failed, %d not for this CPU", list_path,
+		    loaded, failed, skipped);
+	else
+		say("modules from %s: %d loaded, %d failed", list_path, loaded, failed);
 	moddb_close(&db);
 	return failed;
 }
