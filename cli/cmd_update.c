@@ -101,8 +101,13 @@ static int send_bundle(const struct ctl_target *t, bool json, const char *file, 
 	int fd, ret;
 
 	fd = open(file, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0)
+	if (fd < 0)
 		return ctl_fail("update: %s: %s", file, strerror(errno));
+	if (fstat(fd, &st) < 0) {
+		ret = ctl_fail("update: %s: %s", file, strerror(errno));
+		close(fd);
+		return ret;
+	}
 	/* Shown before sending, so the operator sees what is going out. */
 	if (bundle_read_manifest(bundle_fd_read, &fd, NULL, &m, NULL, 0, &e) < 0) {
 		close(fd);

@@ -37,12 +37,13 @@ int fmt_slots(FILE *out, const cJSON *arr)
 	for (int k = 0; k < COLS; k++)
 		w[k] = strlen(heads[k]);
 	cJSON_ArrayForEach(o, arr) {
+		if (!cJSON_IsObject(o) || n == 2)
+			return -EINVAL;
+
 		const cJSON *b = cJSON_GetObjectItemCaseSensitive(o, "blessed");
 		const cJSON *nx = cJSON_GetObjectItemCaseSensitive(o, "next_boot");
 		bool empty = !strcmp(str(o, "state"), "empty");
 
-		if (!cJSON_IsObject(o) || n == 2)
-			return -EINVAL;
 		snprintf(cell[n][0], 200, "%s", str(o, "name"));
 		snprintf(cell[n][1], 200, "%s", str(o, "state"));
 		snprintf(cell[n][2], 200, "%s", str(o, "version"));

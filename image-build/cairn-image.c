@@ -98,7 +98,10 @@ static int compress_artifact(const char *src, int tmpfd, const char *tmp, int le
 		}
 		last = n == 0;
 		a->size += (uint64_t)n;
-		cairn_sha256_update(sha, inb, (size_t)n);
+		if (cairn_sha256_update(sha, inb, (size_t)n) < 0) {
+			r = cairn_err_set(e, -EIO, "sha256 of %s failed", src);
+			goto out;
+		}
 		in = (ZSTD_inBuffer){ inb, (size_t)n, 0 };
 		do {
 			ZSTD_outBuffer out = { outb, out_size, 0 };
@@ -114,7 +117,8 @@ static int compress_artifact(const char *src, int tmpfd, const char *tmp, int le
 			a->compressed += out.pos;
 		} while (last ? rem != 0 : in.pos < in.size);
 	}
-	cairn_sha256_final(sha, a->sha256);
+	if (cairn_sha256_final(sha, a->sha256) < 0)
+		r = cairn_err_set(e, -EIO, "sha256 of %s failed", src);
 out:
 	if (fd >= 0)
 		close(fd);

@@ -63,6 +63,17 @@ struct upload {
 	struct update_plan plan;
 };
 
+static void wfd_close(struct upload *up)
+{
+	if (up->watching_wfd) {
+		loop_del_fd(up->u->loop, up->wfd);
+		up->watching_wfd = false;
+	}
+	if (up->wfd >= 0)
+		close(up->wfd);
+	up->wfd = -1;
+}
+
 static void upload_maybe_free(struct upload *up)
 {
 	if (up->conn || (up->worker && !up->joined))
@@ -71,10 +82,7 @@ static void upload_maybe_free(struct upload *up)
 		up->u->busy = NULL;
 		update_release();
 	}
-	if (up->watching_wfd)
-		loop_del_fd(up->u->loop, up->wfd);
-	if (up->wfd >= 0)
-		close(up->wfd);
+	wfd_close(up);
 	free(up);
 }
 
@@ -157,17 +165,6 @@ static void *worker_main(void *arg)
 		/* cannot happen with an eventfd below its maximum */
 	}
 	return NULL;
-}
-
-static void wfd_close(struct upload *up)
-{
-	if (up->watching_wfd) {
-		loop_del_fd(up->u->loop, up->wfd);
-		up->watching_wfd = false;
-	}
-	if (up->wfd >= 0)
-		close(up->wfd);
-	up->wfd = -1;
 }
 
 static void wfd_event(struct loop *l, int fd, uint32_t events, void *data);
@@ -320,11 +317,11 @@ const struct http_body_ops *api_update_body(struct api_update *u, struct http_co
 	up->reboot = http_query_get(req->query, "reboot", v, sizeof(v)) &&
 		     !(v[0] == '0' || !strcmp(v, "false"));
 	*ctx = up;
-	if (u->busy || update_holder()) {
+	if (update_holder()) {   /* u->busy claims it too */
 		up->refuse = 409;
 		snprintf(up->refuse_msg, sizeof(up->refuse_msg),
 			 "update: another update is being installed (%s); try again when it is "
-			 "done", update_holder() ? update_holder() : "an upload");
+			 "done", update_holder());
 		return &body_ops;
 	}
 	r = update_plan_make(&u->opts, &up->plan, &up->err);

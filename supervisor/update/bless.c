@@ -89,8 +89,11 @@ int bless_rename(const char *entries_dir, const char *fname, char *newname, size
 	return ret;
 }
 
-int bless_essentials_up(struct supervisor *s, const struct cairn_config *c, uint64_t up_ms,
-			char *why, size_t size)
+/* Whether the instances of c allow blessing: every essential one running
+ * for bless_after_ms (with none, cairnd up that long: up_ms).  1, or 0
+ * with why. */
+static int bless_essentials_up(struct supervisor *s, const struct cairn_config *c,
+			       uint64_t up_ms, char *why, size_t size)
 {
 	unsigned after = c ? c->host.bless_after_ms : 30000;
 	size_t n = 0;
@@ -220,7 +223,9 @@ static int tcp_probe(const char *spec, char *why, size_t size)
 	return ret;
 }
 
-int bless_health(const struct cairn_host *h, char *why, size_t size)
+/* [host] health_command and health_address: 1 when both pass (or are not
+ * set), 0 with why. */
+static int bless_health(const struct cairn_host *h, char *why, size_t size)
 {
 	if (h->health_command && h->health_command[0]) {
 		int r = run_bounded(h->health_command, why, size);

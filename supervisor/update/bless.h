@@ -37,16 +37,6 @@ void bless_on_done(struct bless *b, void (*fn)(void *data), void *data);
 int bless_rename(const char *entries_dir, const char *fname, char *newname, size_t size,
 		 struct cairn_err *e);
 
-/* Whether the instances of c allow blessing: every essential one running
- * for bless_after_ms (with none, cairnd up that long: up_ms).  1, or 0
- * with why. */
-int bless_essentials_up(struct supervisor *s, const struct cairn_config *c, uint64_t up_ms,
-			char *why, size_t size);
-
-/* [host] health_command and health_address: 1 when both pass (or are not
- * set), 0 with why. */
-int bless_health(const struct cairn_host *h, char *why, size_t size);
-
 /* At start: when the slot not booted has an entry with no tries left (its
  * update never got blessed), say so on the console and record its version
  * in failed-versions with the reason.  1 when one was found, 0 if not. */

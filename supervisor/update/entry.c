@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bundle.h"
+
 /* A counter field: 1-3 decimal digits, no leading zero (one spelling
  * per counter: the name cairnd writes back is the one it read). */
 static int counter(const char **p, int *out)
@@ -136,47 +138,9 @@ bool entry_version_ok(const char *v)
 
 int entry_vercmp(const char *a, const char *b)
 {
-	a = a ? a : "";
-	b = b ? b : "";
-	for (;;) {
-		/* '~' sorts before everything, even the end: 1.0~rc1 < 1.0 */
-		if (*a == '~' || *b == '~') {
-			if (*a != '~')
-				return 1;
-			if (*b != '~')
-				return -1;
-			a++, b++;
-			continue;
-		}
-		if (!*a || !*b)
-			return *a ? 1 : *b ? -1 : 0;
-		if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
-			size_t la, lb;
-			int r;
-
-			while (*a == '0' && isdigit((unsigned char)a[1]))
-				a++;
-			while (*b == '0' && isdigit((unsigned char)b[1]))
-				b++;
-			for (la = 0; isdigit((unsigned char)a[la]); la++)
-				;
-			for (lb = 0; isdigit((unsigned char)b[lb]); lb++)
-				;
-			if (la != lb)
-				return la < lb ? -1 : 1;
-			r = strncmp(a, b, la);
-			if (r)
-				return r < 0 ? -1 : 1;
-			a += la, b += lb;
-			continue;
-		}
-		/* a number is newer than letters or a separator in its place */
-		if (isdigit((unsigned char)*a) != isdigit((unsigned char)*b))
-			return isdigit((unsigned char)*a) ? 1 : -1;
-		if (*a != *b)
-			return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
-		a++, b++;
-	}
+	/* The installer's "newer" (bundle_version_cmp) is this order too:
+	 * one function, so what it installs as newer is what boots first. */
+	return bundle_version_cmp(a ? a : "", b ? b : "");
 }
 
 int entry_compare(const struct boot_entry *a, const struct boot_entry *b)

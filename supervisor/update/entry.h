@@ -43,7 +43,7 @@ bool entry_version_ok(const char *v);
 
 /* systemd-boot's strverscmp_improved, for the versions cairn writes
  * (runs of digits compare as numbers, '~' sorts before anything, other
- * characters by code).  <0, 0, >0. */
+ * characters by code): bundle_version_cmp, NULL as "".  <0, 0, >0. */
 int entry_vercmp(const char *a, const char *b);
 
 /* systemd-boot's boot_entry_compare: entries with no tries left last;

@@ -21,7 +21,7 @@ static int find_in(const char *text, const char *version, char *reason, size_t s
 	size_t vl = strlen(version);
 
 	for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
-		size_t ll = strcspn(p, "\n"), wl = strcspn(p, " \t\n");
+		size_t ll = strcspn(p, "\n"), wl = strcspn(p, " \t\r\n");
 
 		if (wl == vl && !strncmp(p, version, vl)) {
 			const char *r = p + wl;
@@ -36,13 +36,13 @@ static int find_in(const char *text, const char *version, char *reason, size_t s
 	return 0;
 }
 
-int failed_version_find(const char *version, char *reason, size_t size, struct cairn_err *e)
+int failed_version_find_at(const char *path, const char *version, char *reason, size_t size,
+			   struct cairn_err *e)
 {
-	char path[512], *text = NULL;
+	char *text = NULL;
 	size_t len;
 	int ret;
 
-	list_path(path, sizeof(path));
 	ret = cairn_read_file(path, 1 << 20, &text, &len, e);
 	if (ret == -ENOENT)
 		return 0;
@@ -51,6 +51,14 @@ int failed_version_find(const char *version, char *reason, size_t size, struct c
 	ret = find_in(text, version, reason, size);
 	free(text);
 	return ret;
+}
+
+int failed_version_find(const char *version, char *reason, size_t size, struct cairn_err *e)
+{
+	char path[512];
+
+	list_path(path, sizeof(path));
+	return failed_version_find_at(path, version, reason, size, e);
 }
 
 int failed_version_add(const char *version, const char *reason, struct cairn_err *e)

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fileio.h"
+#include "failed.h"
 
 /* One place an artifact goes. */
 struct target {
@@ -104,29 +104,15 @@ static int target_sync(struct target *t, struct cairn_err *e)
 	return 0;
 }
 
-/* Is version listed in the slot keeper's failed-versions file? */
+/* Is version listed in the slot keeper's failed-versions file (path)? */
 static int version_failed(const char *path, const char *version, struct cairn_err *e)
 {
-	char *buf, *line, *save = NULL;
-	size_t len;
-	int r, found = 0;
+	int r;
 
 	if (!path)
 		return 0;
-	r = cairn_read_file(path, 1u << 20, &buf, &len, e);
-	if (r == -ENOENT)
-		return 0;
-	if (r < 0)
-		return cairn_err_prefix(e, r, "update");
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		line[strcspn(line, " \t\r")] = 0;
-		if (!strcmp(line, version)) {
-			found = 1;
-			break;
-		}
-	}
-	free(buf);
-	return found;
+	r = failed_version_find_at(path, version, NULL, 0, e);
+	return r < 0 ? cairn_err_prefix(e, r, "update") : r;
 }
 
 int install_check_manifest(const struct bundle_manifest *m, const struct install_plan *p,

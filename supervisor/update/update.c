@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "failed.h"
 #include "fileio.h"
 #include "slot.h"
 
@@ -85,7 +86,7 @@ int update_plan_make(const struct update_opts *o, struct update_plan *u, struct 
 		if (r < 0)
 			return cairn_err_prefix(e, r, "update: slot %c", u->plan.slot);
 	}
-	snprintf(u->failed, sizeof(u->failed), "%s/failed-versions", state);
+	snprintf(u->failed, sizeof(u->failed), "%s/" FAILED_VERSIONS, state);
 	u->plan.trust_dir = o->trust_dir;
 	u->plan.compatible = u->compatible;
 	u->plan.running_version = u->running;

@@ -60,7 +60,7 @@ refused "$T/old.cairnb" 'not newer'
 refused "$T/same.cairnb" 'not newer'
 bundle "$T/failed.cairnb" 1.5
 mkdir -p "$UPD"; printf '1.4\n1.5\n' > "$UPD/failed-versions"
-refused "$T/failed.cairnb" 'failed'
+refused "$T/failed.cairnb" 'version 1\.5 failed here before'
 # -- an artifact larger than its partition
 make_artifacts 5000
 bundle "$T/big.cairnb" 1.6

@@ -1,10 +1,12 @@
 # tests/system/slots_lib.sh - sourced by the A/B slot tests after lib.sh:
 # configs with [host] blessing keys, the ESP's loader entries read with
-# mtools (no mounts), boots through firmware that end in a reboot.
+# mtools (no mounts), boots through firmware of a given slot (until cairnd
+# is ready, or until the guest reboots).
+command -v mdir >/dev/null || fail "mdir missing (mtools)"
 
 # slot_conf GENERATION [HOST_LINE...]: config/demo.conf with generation
-# GENERATION and the given [host] lines, plus the test shell; signed as
-# test_conf signs.  Prints the file's path ($W.conf, replaced by the next call).
+# GENERATION and the given [host] lines, plus the test shell; signed
+# (lib.sh sign_conf).  Prints the file's path ($W.conf, replaced by the next call).
 slot_conf() {
 	gen=$1; shift
 	f=$W.conf   # putconf takes it at once; lib.sh cleans it up
@@ -13,8 +15,7 @@ slot_conf() {
 		/^generation = / { print "generation = " gen; if (extra != "") print extra; next }
 		{ print }' config/demo.conf >"$f"
 	cat "$SYS/shell.conf" >>"$f"
-	key=${SIGNING_KEY:-build/keys/dev-signer.key}
-	openssl dgst -sha256 -sign "$key" -out "$f.sig" "$f" || fail "cannot sign $f"
+	sign_conf "$f"
 	echo "$f"
 }
 
@@ -23,6 +24,14 @@ export MTOOLS_SKIP_CHECK=1
 esp_off() { python3 "$GPT" "$W/disk.img" ESP | cut -d' ' -f1; }
 esp_entries() {
 	mdir -b -i "$W/disk.img@@$(esp_off)" ::/loader/entries | sed 's|.*/||' | tr -d '\r' | sort
+}
+
+# expect_entries WHAT ENTRY...: the ESP's loader entries are exactly
+# ENTRY... (in esp_entries' order); WHAT says when, in the failure.
+expect_entries() {
+	_when=$1; shift
+	[ "$(esp_entries | tr '\n' ' ')" = "$* " ] ||
+		fail "entries $_when: $(esp_entries | tr '\n' ' ')"
 }
 
 # partdev LABEL: the guest's name of a partition (vdaN, N its GPT place).
@@ -40,4 +49,32 @@ uefi_boot_until_reboot() {
 # booted_slot: the slot the last boot's kernel command line named.
 booted_slot() {
 	tr -d '\r' <"$CONSOLE" | sed -n 's/.*Kernel command line:.*cairn\.slot=\([ab]\).*/\1/p' | head -1
+}
+
+# boot_slot SLOT WHAT: boot through firmware until cairnd is ready; the
+# boot loader must have picked slot SLOT (WHAT names the boot in the failure).
+boot_slot() {
+	BOOT_UEFI=1 boot
+	CAIRN_READY_TIMEOUT=180 wait_ready
+	[ "$(booted_slot)" = "$1" ] || fail "$2: slot $(booted_slot), not $1"
+}
+
+# wait_blessed SLOT: cairnd blesses slot SLOT's first counted boot
+# (cairn-SLOT+2-1.conf -> cairn-SLOT.conf).
+wait_blessed() {
+	wait_console "cairnd: slot $1 blessed: cairn-$1\\+2-1\\.conf -> cairn-$1\\.conf" 90
+}
+
+# slot_b_given_up CMD: boots 2-4 through firmware pick slot b, whose
+# health_command CMD exits 1: cairnd gives each boot up (a reboot), and
+# after the third b has no tries left.
+slot_b_given_up() {
+	for try in 2 3 4; do
+		uefi_boot_until_reboot "$try. slot b, health fails" 240
+		[ "$(booted_slot)" = b ] || fail "boot $try: slot $(booted_slot), not b"
+		grep -aq "cairnd: slot b NOT blessed .*health_command $1 exited 1; rebooting" "$CONSOLE" ||
+			fail "boot $try: cairnd did not give slot b up"
+		log "entries: $(esp_entries | tr '\n' ' ')"
+	done
+	expect_entries "after three tries" cairn-a.conf cairn-b+0-3.conf
 }

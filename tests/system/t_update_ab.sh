@@ -16,7 +16,6 @@
 . "$(dirname "$0")/lib.sh"
 . "$SYS/slots_lib.sh"
 . "$SYS/update_lib.sh"
-command -v mdir >/dev/null || fail "mdir missing (mtools)"
 setup "$(slot_conf 1 'bless_after = 2s')"
 VERSION=$(cat VERSION)
 variant_bundle 0.2.0 "$W/v2.cairnb"
@@ -31,23 +30,18 @@ push() {
 }
 
 log "1. fresh image: slot a, blessed, then 0.2.0 pushed"
-BOOT_UEFI=1 boot
-CAIRN_READY_TIMEOUT=180 wait_ready
-[ "$(booted_slot)" = a ] || fail "booted slot $(booted_slot), not a"
-wait_console 'cairnd: slot a blessed: cairn-a\+2-1\.conf -> cairn-a\.conf' 90
+boot_slot a "boot 1"
+wait_blessed a
 remote_add
 slot_line a | grep -q "^a active $VERSION yes" || fail "slot a: $(slot_line a)"
 push "$W/v2.cairnb" 0.2.0 b
 grep -aq 'cairnd: update: version 0.2.0 installed in slot b (signed by .*), rebooting' "$CONSOLE" ||
 	fail "no install line on the console"
-[ "$(esp_entries | tr '\n' ' ')" = "cairn-a.conf cairn-b+3.conf " ] ||
-	fail "entries after the install: $(esp_entries | tr '\n' ' ')"
+expect_entries "after the install" cairn-a.conf cairn-b+3.conf
 
 log "2. slot b boots 0.2.0 and is blessed; 0.3.0 pushed into a"
-BOOT_UEFI=1 boot
-CAIRN_READY_TIMEOUT=180 wait_ready
-[ "$(booted_slot)" = b ] || fail "boot 2: slot $(booted_slot), not b"
-wait_console 'cairnd: slot b blessed: cairn-b\+2-1\.conf -> cairn-b\.conf' 90
+boot_slot b "boot 2"
+wait_blessed b
 slots
 slot_line b | grep -q "^b active 0.2.0 yes" || fail "slot b: $(slot_line b)"
 wait_shell 60
@@ -55,20 +49,16 @@ wait_shell 60
 grep -aq "cairn.roothash=$(cat "$W/root-0.2.0/roothash")" "$CONSOLE" || fail "not 0.2.0's root hash"
 slot_line a | grep -q "^a good $VERSION yes" || fail "slot a: $(slot_line a)"
 push "$W/v3.cairnb" 0.3.0 a
-[ "$(esp_entries | tr '\n' ' ')" = "cairn-a+3.conf cairn-b.conf " ] ||
-	fail "entries after the second install: $(esp_entries | tr '\n' ' ')"
+expect_entries "after the second install" cairn-a+3.conf cairn-b.conf
 
 log "3. slot a boots 0.3.0 and is blessed"
-BOOT_UEFI=1 boot
-CAIRN_READY_TIMEOUT=180 wait_ready
-[ "$(booted_slot)" = a ] || fail "boot 3: slot $(booted_slot), not a"
-wait_console 'cairnd: slot a blessed: cairn-a\+2-1\.conf -> cairn-a\.conf' 90
+boot_slot a "boot 3"
+wait_blessed a
 slots
 slot_line a | grep -q "^a active 0.3.0 yes" || fail "slot a: $(slot_line a)"
 wait_shell 60
 [ "$(gsh 'cat /usr/share/cairn/version')" = 0.3.0 ] || fail "slot a's root does not say 0.3.0"
 slot_line b | grep -q "^b good 0.2.0 yes" || fail "slot b: $(slot_line b)"
-[ "$(esp_entries | tr '\n' ' ')" = "cairn-a.conf cairn-b.conf " ] ||
-	fail "entries at the end: $(esp_entries | tr '\n' ' ')"
+expect_entries "at the end" cairn-a.conf cairn-b.conf
 stop_qemu
 log "ok"
