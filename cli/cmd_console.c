@@ -88,9 +88,13 @@ int ctl_console(const char *sock, int nargs, char **args)
 	    sizeof(sa.sun_path))
 		return ctl_fail("console socket path too long");
 	s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (s < 0 || connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return ctl_fail("%s has no console (%s: %s): is it a running VM?", args[0],
-				sa.sun_path, strerror(errno));
+	if (s < 0 || connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		ret = errno;
+		if (s >= 0)
+			close(s);
+		return ctl_fail("%s has no console (%s: %s): is it a running VM or container?",
+				args[0], sa.sun_path, strerror(ret));
+	}
 	if (tty) {
 		fprintf(stderr, "cairnctl: console of %s; Ctrl-] detaches\r\n", args[0]);
 		tcgetattr(0, &old);

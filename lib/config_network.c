@@ -9,7 +9,6 @@
  * name (15 bytes).  Only the grammar lives here; cairnd makes the bridge. */
 #include <errno.h>
 #include <sys/socket.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -15,13 +15,13 @@
 #include "config_vm.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config_internal.h"
 #include "config_kind.h"
+#include "netaddr.h"
 #include "strv.h"
 #include "size.h"
 
@@ -117,8 +117,8 @@ static int add_disk(struct cairn_vm *vm, const char *v, int line, char *msg, siz
 	free(copy);
 	if (ret == 0 && d.readonly && d.size)
 		ret = cairn_config_bad(msg, size, "bad disk '%.200s': a readonly disk cannot be created (size=)", v);
-	if (ret == 0 && vm->n_disks >= 16)
-		ret = cairn_config_bad(msg, size, "too many disks (at most 16)");
+	if (ret == 0 && vm->n_disks >= CAIRN_VM_DISKS_MAX)
+		ret = cairn_config_bad(msg, size, "too many disks (at most %d)", CAIRN_VM_DISKS_MAX);
 	if (ret == 0) {
 		grown = cairn_config_grow(vm->disks, vm->n_disks, sizeof(*grown));
 		if (!grown)
@@ -142,21 +142,14 @@ static int set_path(char **dst, const char *key, const char *v, char *msg, size_
 	return *dst ? 0 : cairn_config_bad(msg, size, "out of memory");
 }
 
+/* A unicast MAC, in canonical (lower case) form. */
 static int parse_mac(const char *v, char out[18])
 {
-	unsigned b[6];
-	char end;
+	uint8_t b[6];
 
-	if (strlen(v) != 17 ||
-	    sscanf(v, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &end) != 6)
+	if (cairn_mac_parse(v, b) < 0 || (b[0] & 1))
 		return -EINVAL;
-	for (int k = 0; k < 17; k++)
-		if (k % 3 == 2 ? v[k] != ':' : !strchr("0123456789abcdefABCDEF", v[k]))
-			return -EINVAL;
-	if (b[0] & 1)
-		return -EINVAL;   /* multicast */
-	snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x", b[0] & 0xffu, b[1] & 0xffu,
-		 b[2] & 0xffu, b[3] & 0xffu, b[4] & 0xffu, b[5] & 0xffu);
+	cairn_mac_format(b, out);
 	return 0;
 }
 
@@ -172,7 +165,6 @@ int cairn_vm_key(struct cairn_service *s, const char *key, const char *v,
 			return cairn_config_bad(msg, size, "bad memory '%.100s': expected a whole number of MiB, at least 16M, such as 512M or 2G",
 				   v);
 		vm->memory = n;
-		vm->line_memory = line;
 	} else if (!strcmp(key, "cpus")) {
 		if (cairn_config_uint(v, 1, CAIRN_VM_CPUS_MAX, &n) < 0)
 			return cairn_config_bad(msg, size, "bad cpus '%.100s': expected 1 to %u", v, CAIRN_VM_CPUS_MAX);
@@ -180,7 +172,6 @@ int cairn_vm_key(struct cairn_service *s, const char *key, const char *v,
 	} else if (!strcmp(key, "disk")) {
 		return add_disk(vm, v, line, msg, size);
 	} else if (!strcmp(key, "kernel")) {
-		vm->line_kernel = line;
 		return set_path(&vm->kernel, key, v, msg, size);
 	} else if (!strcmp(key, "initrd")) {
 		vm->line_initrd = line;
@@ -201,7 +192,6 @@ int cairn_vm_key(struct cairn_service *s, const char *key, const char *v,
 			vm->firmware = CAIRN_VM_UEFI;
 		else
 			return cairn_config_bad(msg, size, "bad firmware '%.100s': expected bios or uefi", v);
-		vm->line_firmware = line;
 	} else if (!strcmp(key, "network")) {
 		free(vm->bridge);
 		vm->bridge = NULL;

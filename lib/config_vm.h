@@ -32,10 +32,11 @@ struct cairn_vm {
 	enum cairn_vm_firmware firmware;   /* default bios */
 	char *bridge;               /* network = bridge:NAME, or NULL (none) */
 	char mac[18];               /* "" unless mac = is set */
-	int line_memory, line_kernel, line_initrd, line_network, line_firmware;
+	int line_initrd, line_network;
 };
 
 #define CAIRN_VM_CPUS_MAX 255u
+#define CAIRN_VM_DISKS_MAX 16
 #define CAIRN_VM_MEMORY_MIN (16u << 20)
 
 /* The MAC a VM's NIC gets: vm->mac, or one derived from the VM's name

@@ -14,8 +14,6 @@
 #include <fcntl.h>
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,12 +21,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "forkexec.h"
 #include "netaddr.h"
 #include "netlink.h"
 
+/* What a section in force was, to tell a changed one (canon). */
 struct net_def {
-	char *name, *address, *canon;
-	bool nat;
+	char *name, *canon;
 };
 
 struct bridges {
@@ -110,6 +109,24 @@ int bridge_nft_ruleset(const struct cairn_network *nets, size_t n, char **out)
 
 /* ---- nft ---- */
 
+struct nft_child {
+	char **argv;
+	int in, out;
+};
+
+static void nft_child(void *arg, int st)
+{
+	const struct nft_child *c = arg;
+
+	/* cairnd blocks its signals for signalfd and ignores SIGPIPE: nft
+	 * gets the defaults */
+	child_reset();
+	if (dup2(c->in, 0) < 0 || dup2(c->out, 1) < 0 || dup2(c->out, 2) < 0)
+		child_fail(st, "dup2");
+	execv(c->argv[0], c->argv);
+	child_fail(st, "exec");
+}
+
 /* Run nft with args, text on its standard input (may be NULL); 0 when it
  * exits 0, else -EIO with what it said in e. */
 static int run_nft(struct bridges *b, const char *const args[], const char *text,
@@ -118,8 +135,10 @@ static int run_nft(struct bridges *b, const char *const args[], const char *text
 	int in[2] = { -1, -1 }, err[2] = { -1, -1 };
 	char msg[400] = "";
 	size_t got = 0, k;
+	struct nft_child c;
+	char step[FORKEXEC_STEP];
 	pid_t pid;
-	int ret = 0, status;
+	int ret = 0, status, pidfd;
 	char *argv[8];
 
 	argv[0] = b->nft;
@@ -130,26 +149,13 @@ static int run_nft(struct bridges *b, const char *const args[], const char *text
 		ret = cairn_err_sys(e, -errno, "pipe");
 		goto out;
 	}
-	pid = fork();
-	if (pid == 0) {
-		/* cairnd blocks its signals for signalfd and ignores SIGPIPE:
-		 * nft gets the defaults */
-		sigset_t none;
-
-		for (int sig = 1; sig < NSIG; sig++)
-			signal(sig, SIG_DFL);
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		dup2(in[0], 0);
-		dup2(err[1], 1);
-		dup2(err[1], 2);
-		execv(b->nft, argv);
-		_exit(127);
-	}
-	if (pid < 0) {
-		ret = cairn_err_sys(e, -errno, "%s", b->nft);
+	c = (struct nft_child){ .argv = argv, .in = in[0], .out = err[1] };
+	ret = fork_exec(nft_child, &c, &pid, &pidfd, step);
+	if (ret < 0) {
+		cairn_err_set(e, ret, "%s: %s: %s", b->nft, step, strerror(-ret));
 		goto out;
 	}
+	close(pidfd);
 	close(in[0]);
 	close(err[1]);
 	in[0] = err[1] = -1;
@@ -379,7 +385,6 @@ static void take_down(struct bridges *b, const char *name)
 static void def_free(struct net_def *d)
 {
 	free(d->name);
-	free(d->address);
 	free(d->canon);
 }
 
@@ -411,9 +416,7 @@ void bridges_apply(struct bridges *b, const struct cairn_config *c)
 
 		if (!old || !old->canon || !net->canon || strcmp(old->canon, net->canon))
 			bring_up(b, net);
-		d->nat = net->nat;
 		if (!(d->name = strdup(net->name)) ||
-		    (net->address && !(d->address = strdup(net->address))) ||
 		    (net->canon && !(d->canon = strdup(net->canon))))
 			cairnd_say("network %s: out of memory", net->name);
 	}

@@ -15,7 +15,6 @@
 #include "say.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>

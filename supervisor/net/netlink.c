@@ -206,7 +206,9 @@ struct nlmsghdr *nlb_link_del(void *buf, uint32_t seq, int ifindex)
 
 /* ---- requests ---- */
 
-int nl_request(struct nl *n, struct nlmsghdr *m)
+/* Send m with NLM_F_ACK and run cb (may be NULL) on each answer until
+ * the ACK: 0 or the kernel's -errno. */
+static int transact(struct nl *n, struct nlmsghdr *m, mnl_cb_t cb, void *data)
 {
 	ssize_t len;
 	int ret;
@@ -218,9 +220,14 @@ int nl_request(struct nl *n, struct nlmsghdr *m)
 		len = mnl_socket_recvfrom(n->sock, n->buf, sizeof(n->buf));
 		if (len < 0)
 			return -errno;
-		ret = mnl_cb_run(n->buf, (size_t)len, m->nlmsg_seq, n->portid, NULL, NULL);
+		ret = mnl_cb_run(n->buf, (size_t)len, m->nlmsg_seq, n->portid, cb, data);
 	} while (ret > MNL_CB_STOP);
 	return ret < 0 ? -errno : 0;
+}
+
+int nl_request(struct nl *n, struct nlmsghdr *m)
+{
+	return transact(n, m, NULL, NULL);
 }
 
 struct get_one {
@@ -241,27 +248,16 @@ int nl_link_get(struct nl *n, const char *name, struct nl_link *out)
 {
 	char req[256] __attribute__((aligned(NLMSG_ALIGNTO)));
 	struct nlmsghdr *m;
-	struct ifinfomsg *ifi;
 	struct get_one g = { out, false };
-	ssize_t len;
 	int ret;
 
 	if (!name || !*name || strlen(name) >= IF_NAMESIZE)
 		return -EINVAL;
-	m = header(req, RTM_GETLINK, NLM_F_ACK, nl_seq(n));
-	ifi = mnl_nlmsg_put_extra_header(m, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
+	m = link_msg(req, RTM_GETLINK, 0, nl_seq(n), 0, NULL);
 	mnl_attr_put_strz(m, IFLA_IFNAME, name);
-	if (mnl_socket_sendto(n->sock, m, m->nlmsg_len) < 0)
-		return -errno;
-	do {
-		len = mnl_socket_recvfrom(n->sock, n->buf, sizeof(n->buf));
-		if (len < 0)
-			return -errno;
-		ret = mnl_cb_run(n->buf, (size_t)len, m->nlmsg_seq, n->portid, get_one_cb, &g);
-	} while (ret > MNL_CB_STOP);
+	ret = transact(n, m, get_one_cb, &g);
 	if (ret < 0)
-		return -errno;
+		return ret;
 	return g.found ? 0 : -ENODEV;
 }
 

@@ -17,7 +17,7 @@
 
 /* A host link name for a workload: PREFIX then NAME ("vc-web"), the
  * whole at most 15 bytes.  prefix: 1-3 characters of a link name ("vc-"
- * for container veths, "vt-" for VM taps); name: the instance's name.
+ * for container veths, "vm-" for VM taps); name: the instance's name.
  *   - prefix + name up to 14 bytes: used as it is;
  *   - longer: prefix, the first bytes of name, '-', 8 hex digits of a
  *     hash of the whole name: exactly 15 bytes.

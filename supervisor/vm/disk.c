@@ -13,6 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "forkexec.h"
+
 static int fsync_dir_of(const char *path)
 {
 	char buf[4096];
@@ -28,33 +30,43 @@ static int fsync_dir_of(const char *path)
 	return ret;
 }
 
+struct img_child {
+	const char *qemu_img, *path, *size;
+};
+
+static void img_child(void *arg, int st)
+{
+	const struct img_child *c = arg;
+	int null = open("/dev/null", O_RDWR);
+
+	child_reset();
+	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0)
+		child_fail(st, "/dev/null");
+	execl(c->qemu_img, c->qemu_img, "create", "-q", "-f", "qcow2", c->path, c->size,
+	      (char *)NULL);
+	child_fail(st, "exec");
+}
+
 static int run_qemu_img(const char *qemu_img, const char *path, uint64_t size,
 			struct cairn_err *e)
 {
-	char sz[32];
-	int st;
+	char sz[32], step[FORKEXEC_STEP];
+	struct img_child c = { qemu_img, path, sz };
+	int st, pidfd, ret;
 	pid_t pid;
 
 	snprintf(sz, sizeof(sz), "%llu", (unsigned long long)size);
-	pid = fork();
-	if (pid < 0)
-		return cairn_err_sys(e, -errno, "fork");
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
-
-		if (null >= 0) {
-			dup2(null, 0);
-			dup2(null, 1);
-		}
-		execl(qemu_img, qemu_img, "create", "-q", "-f", "qcow2", path, sz, (char *)NULL);
-		_exit(127);
-	}
+	ret = fork_exec(img_child, &c, &pid, &pidfd, step);
+	if (ret < 0)
+		return cairn_err_set(e, ret, "%s: %s: %s", qemu_img, step, strerror(-ret));
+	close(pidfd);
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
 			return cairn_err_sys(e, -errno, "waitpid");
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		return cairn_err_set(e, -EIO, "%s create -f qcow2 %s failed (status %d)", qemu_img,
-				     path, st);
+		return cairn_err_set(e, -EIO, "%s create -f qcow2 %s failed (%s %d)", qemu_img, path,
+				     WIFEXITED(st) ? "exit status" : "signal",
+				     WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
 	return 0;
 }
 

@@ -39,6 +39,7 @@
 #include "wnet.h"
 #include "qemu_args.h"
 #include "qmp.h"
+#include "strv.h"
 #include "sup_int.h"
 #include "tap.h"
 #include "vm_host.h"
@@ -58,7 +59,7 @@ struct vm_run {
 
 /* What spawn made, to undo on failure. */
 struct vm_made {
-	char *disks[17];
+	char *disks[CAIRN_VM_DISKS_MAX + 1];   /* and the OVMF variables */
 	size_t n;
 	int qmp_fd, con_fd, tap_fd;
 };
@@ -197,6 +198,18 @@ static void undo(struct vm_made *m, const char *qmp, const char *con)
 		close(m->tap_fd);   /* the tap goes with its last descriptor */
 }
 
+/* A file spawn made, for undo(); removed again at once if it cannot be
+ * remembered. */
+static int made_file(struct vm_made *m, const char *path, struct cairn_err *e)
+{
+	if (!(m->disks[m->n] = strdup(path))) {
+		unlink(path);
+		return cairn_err_set(e, -ENOMEM, "out of memory");
+	}
+	m->n++;
+	return 0;
+}
+
 /* Step 2. */
 static int make_disks(const struct cairn_service *s, char disks[][4096], uid_t uid, gid_t gid,
 		      char *vars, size_t vsize, struct vm_made *m, struct cairn_err *e)
@@ -215,7 +228,8 @@ static int make_disks(const struct cairn_service *s, char disks[][4096], uid_t u
 		if (disk_create(disks[k], vm->disks[k].format, vm->disks[k].size, VM_QEMU_IMG, uid,
 				gid, e) < 0)
 			return cairn_err_prefix(e, -EIO, "disk %s", disks[k]);
-		m->disks[m->n++] = strdup(disks[k]);
+		if (made_file(m, disks[k], e) < 0)
+			return -ENOMEM;
 		sup_msg("%s: created disk %s", s->name, disks[k]);
 	}
 	if (vm->firmware != CAIRN_VM_UEFI)
@@ -228,8 +242,7 @@ static int make_disks(const struct cairn_service *s, char disks[][4096], uid_t u
 		return 0;
 	if (disk_copy(VM_OVMF_VARS, vars, uid, gid, e) < 0)
 		return -EIO;
-	m->disks[m->n++] = strdup(vars);
-	return 0;
+	return made_file(m, vars, e);
 }
 
 /* Step 4, in the child: no allocation. */
@@ -396,7 +409,7 @@ static int vm_spawn(struct inst *i, int out_fd, pid_t *pid, int *pidfd, struct c
 	const struct cairn_vm *vm = s->vm;
 	struct vm_made m = { .qmp_fd = -1, .con_fd = -1, .tap_fd = -1 };
 	char (*disks)[4096] = calloc(vm->n_disks + 1, 4096);
-	const char *dp[17];
+	const char *dp[CAIRN_VM_DISKS_MAX];
 	char qmp[4200], con[4200], dir[4200], vars[4200] = "", mac[18], tap[IF_NAMESIZE];
 	struct qemu_plan plan = { .qemu = VM_QEMU, .name = s->name, .vm = vm, .mac = mac,
 				  .disks = dp, .ovmf_code = VM_OVMF_CODE, .ovmf_vars = vars };
@@ -428,7 +441,10 @@ static int vm_spawn(struct inst *i, int out_fd, pid_t *pid, int *pidfd, struct c
 		goto out;
 	cairn_vm_mac(s->name, vm, mac);
 	if (vm->bridge) {
-		tap_name(s->name, tap);
+		if ((ret = tap_name(s->name, tap)) < 0) {
+			cairn_err_set(e, ret, "no tap name for %s", s->name);
+			goto out;
+		}
 		ret = m.tap_fd = tap_open(tap, vm->bridge, pw->pw_uid, e);
 		if (ret < 0)
 			goto out;
@@ -462,7 +478,7 @@ static int vm_spawn(struct inst *i, int out_fd, pid_t *pid, int *pidfd, struct c
 out:
 	if (ret < 0)
 		undo(&m, qmp, con);
-	qemu_args_free(argv);
+	cairn_strv_free(argv);
 	free(disks);
 	return ret < 0 ? ret : 0;
 }

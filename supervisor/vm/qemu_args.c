@@ -14,9 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strv.h"
+
 struct args {
 	char **v;
-	size_t n, cap;
 	bool oom;
 };
 
@@ -29,32 +30,10 @@ static void add(struct args *a, const char *fmt, ...)
 
 	if (a->oom)
 		return;
-	if (a->n + 2 > a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 64;
-		char **v = realloc(a->v, cap * sizeof(*v));
-
-		if (!v) {
-			a->oom = true;
-			return;
-		}
-		a->v = v;
-		a->cap = cap;
-	}
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
+	if (vasprintf(&s, fmt, ap) < 0 || cairn_strv_push(&a->v, s) < 0)
 		a->oom = true;
-	else {
-		a->v[a->n++] = s;
-		a->v[a->n] = NULL;
-	}
 	va_end(ap);
-}
-
-void qemu_args_free(char **argv)
-{
-	for (char **p = argv; p && *p; p++)
-		free(*p);
-	free(argv);
 }
 
 int qemu_args_build(const struct qemu_plan *p, char ***argv, struct cairn_err *e)
@@ -135,7 +114,7 @@ int qemu_args_build(const struct qemu_plan *p, char ***argv, struct cairn_err *e
 		add(&a, "virtio-net-pci,netdev=net0,mac=%s,romfile=", p->mac);
 	}
 	if (a.oom) {
-		qemu_args_free(a.v);
+		cairn_strv_free(a.v);
 		return cairn_err_set(e, -ENOMEM, "out of memory");
 	}
 	*argv = a.v;

@@ -27,8 +27,7 @@ struct qemu_plan {
 	const char *ovmf_code, *ovmf_vars;   /* firmware = uefi */
 };
 
-/* A NULL-terminated argv (free with qemu_args_free), or -ENOMEM. */
+/* A NULL-terminated argv (a strv: free with cairn_strv_free), or -ENOMEM. */
 int qemu_args_build(const struct qemu_plan *p, char ***argv, struct cairn_err *e);
-void qemu_args_free(char **argv);
 
 #endif

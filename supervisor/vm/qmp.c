@@ -161,11 +161,6 @@ int qmp_send(struct qmp *q, const char *cmd, const char *id)
 	return ret;
 }
 
-bool qmp_ready(const struct qmp *q)
-{
-	return q->phase == PH_READY;
-}
-
 /* One line from QEMU; false when the connection was closed meanwhile. */
 static bool on_line(struct qmp *q, const char *line, size_t len)
 {

@@ -49,7 +49,6 @@ int qmp_open(struct loop *l, const char *path, qmp_cb cb, void *data, struct qmp
 /* Send {"execute": cmd, "id": id}; queued until the negotiation is done.
  * -ENOTCONN once the connection is gone, -ENOBUFS if too much is queued. */
 int qmp_send(struct qmp *q, const char *cmd, const char *id);
-bool qmp_ready(const struct qmp *q);
 void qmp_close(struct qmp *q);
 
 #endif

@@ -2,6 +2,7 @@
  * RTM_NEWLINK (with its nested link kind) and RTM_*ADDR, as the event
  * socket and the dumps hand them over.  Whatever the bytes, a decoder
  * stays inside the message and returns 0 or -EINVAL. */
+#include <errno.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <stddef.h>
@@ -34,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		m->nlmsg_type = types[k];
 		r1 = nl_parse_link(m, &l);
 		r2 = nl_parse_addr(m, &a);
-		if ((r1 && r1 != -22) || (r2 && r2 != -22))
+		if ((r1 && r1 != -EINVAL) || (r2 && r2 != -EINVAL))
 			__builtin_trap();
 		if (r1 == 0 && (memchr(l.name, 0, sizeof(l.name)) == NULL ||
 				memchr(l.kind, 0, sizeof(l.kind)) == NULL))

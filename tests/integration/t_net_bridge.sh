@@ -20,14 +20,12 @@ ip link set lo up
 nft add table inet theirs || fail "cannot use nftables here"
 nft add chain inet theirs c '{ type filter hook input priority 0; policy accept; }' || fail "their chain"
 
-cat > "$CONF" <<C
-[host]
-generation = 1
+# conf GEN [SECTION TEXT]: the config of that generation
+conf() { printf '[host]\ngeneration = %s\n\n%b' "$1" "${2:-}" > "$CONF"; }
+# reload GEN [SECTION TEXT]: that config, signed, and SIGHUP
+reload() { conf "$@"; sign_config "$CONF"; kill -HUP "$CAIRND_PID"; }
 
-[network br0]
-address = 10.0.3.1/24
-nat = yes
-C
+conf 1 '[network br0]\naddress = 10.0.3.1/24\nnat = yes\n'
 start_cairnd
 
 is_bridge() { ip -d link show "$1" 2>/dev/null | grep -q "bridge "; }
@@ -47,16 +45,7 @@ ip link add p0 type veth peer name p1 || fail "no veth here"
 ip link set p0 master br0 || fail "cannot attach p0"
 
 # changed address: the same bridge, the old address gone, the rule follows
-cat > "$CONF" <<C
-[host]
-generation = 2
-
-[network br0]
-address = 10.0.4.1/24
-nat = yes
-C
-sign_config "$CONF"
-kill -HUP "$CAIRND_PID"
+reload 2 '[network br0]\naddress = 10.0.4.1/24\nnat = yes\n'
 wait_for 50 has_addr br0 10.0.4.1/24 || fail "new address not set: $(ip addr show br0)"
 wait_for 50 sh -c "! ip -o addr show dev br0 | grep -q ' 10.0.3.1/24 '" || fail "old address kept"
 wait_for 50 sh -c "nft list table ip cairn | grep -q 'ip saddr 10.0.4.0/24'" ||
@@ -65,37 +54,15 @@ nft list table ip cairn | grep -q "10.0.3.0/24" && fail "old rule kept: $(nft li
 ip link show p0 | grep -q "master br0" || fail "the port was detached by a change"
 
 # nat off: table gone, forwarding back off, bridge stays
-cat > "$CONF" <<C
-[host]
-generation = 3
-
-[network br0]
-address = 10.0.4.1/24
-C
-sign_config "$CONF"
-kill -HUP "$CAIRND_PID"
+reload 3 '[network br0]\naddress = 10.0.4.1/24\n'
 wait_for 50 sh -c "! nft list table ip cairn" || fail "table kept without nat: $(nft list ruleset)"
 wait_for 50 sh -c "[ \$(cat /proc/sys/net/ipv4/ip_forward) = 0 ]" || fail "forwarding left on"
 is_bridge br0 || fail "bridge removed with nat"
 
 # the section goes: the bridge goes, the other table stays
-cat > "$CONF" <<C
-[host]
-generation = 4
-
-[network br0]
-address = 10.0.4.1/24
-nat = yes
-C
-sign_config "$CONF"
-kill -HUP "$CAIRND_PID"
+reload 4 '[network br0]\naddress = 10.0.4.1/24\nnat = yes\n'
 wait_for 50 nft list table ip cairn || fail "table not made again"
-cat > "$CONF" <<C
-[host]
-generation = 5
-C
-sign_config "$CONF"
-kill -HUP "$CAIRND_PID"
+reload 5
 wait_for 50 sh -c "! ip link show br0" || fail "bridge not deleted"
 wait_for 50 sh -c "! nft list table ip cairn" || fail "table not removed: $(nft list ruleset)"
 grep -q "network br0: bridge deleted" "$ERR" || fail "no word on the deletion"
@@ -104,15 +71,7 @@ ip link show p0 >/dev/null || fail "the port link itself went away"
 
 # a link of that name that is not a bridge: left alone, said so
 ip link add br1 type veth peer name br1p || fail "cannot make br1"
-cat > "$CONF" <<C
-[host]
-generation = 6
-
-[network br1]
-address = 10.0.5.1/24
-C
-sign_config "$CONF"
-kill -HUP "$CAIRND_PID"
+reload 6 '[network br1]\naddress = 10.0.5.1/24\n'
 wait_for 50 grep -q "network br1: a link br1 exists and is not a bridge" "$ERR" ||
 	fail "no word about br1"
 has_addr br1 10.0.5.1/24 && fail "the veth br1 was given the bridge's address"

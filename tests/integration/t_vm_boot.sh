@@ -14,6 +14,15 @@ alive "$pid" || fail "no QEMU pid"
 [ "$(stat -c %U /proc/"$pid")" = nobody ] || fail "QEMU does not run as nobody"
 fds=$(ls /proc/"$pid"/fd | sort -n | tr '\n' ' ')
 echo "QEMU's fds: $fds"
+# what cairnd hands over: the QMP and console listeners, the log pipe;
+# nothing of cairnd's own files (state, config, API socket's directory)
+for n in 3 4; do
+	case "$(readlink /proc/"$pid"/fd/$n)" in socket:*) ;; *) fail "QEMU's fd $n is not its socket" ;; esac
+done
+case "$(readlink /proc/"$pid"/fd/1)" in pipe:*) ;; *) fail "QEMU's stdout is not the log pipe" ;; esac
+for f in /proc/"$pid"/fd/*; do
+	case "$(readlink "$f")" in "$T"/*) fail "QEMU holds cairnd's $(readlink "$f")" ;; esac
+done
 [ -S "$RUN/console/tiny.sock" ] || fail "no console socket"
 wait_for 100 sh -c "\"$OUT/cairnctl\" --socket $SOCK status tiny | grep -q 'guest running'" ||
 	{ ctl status tiny; fail "status does not show the guest running"; }

@@ -20,6 +20,6 @@ busybox ping -c1 -W2 10.0.3.20 >/dev/null || fail "the host cannot ping the gues
 mac=$(ip neigh show 10.0.3.20 dev br0 | awk '{ print $3 }')
 case "$mac" in 52:54:00:*) ;; *) fail "guest MAC '$mac' is not 52:54:00:..." ;; esac
 ctl stop web || fail "stop refused"
-wait_for 300 sh -c "[ \"\$(sed -n 's/^state //p' $RUN/state/web)\" = stopped ]" || fail "web did not stop"
+wait_for 300 state_is web stopped || fail "web did not stop"
 wait_for 50 sh -c '! ip link show vm-web 2>/dev/null' || fail "tap vm-web left behind"
 echo ok

@@ -26,6 +26,5 @@ cmp -s "$VMDISK/vmstate/fw/OVMF_VARS.fd" /usr/share/OVMF/OVMF_VARS_4M.fd ||
 wait_for 1200 grep -Eq "BdsDxe|Boot0|UEFI|Shell" "$LOG/fw.log" ||
 	{ tail -c 2000 "$LOG/fw.log"; fail "no firmware output in the log"; }
 ctl stop fw >/dev/null || fail "stop refused"
-wait_for 150 sh -c "[ \"\$(sed -n 's/^state //p' $RUN/state/fw)\" = stopped ]" ||
-	fail "fw did not stop"
+wait_for 150 state_is fw stopped || fail "fw did not stop"
 echo ok
