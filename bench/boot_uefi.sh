@@ -61,7 +61,10 @@ boot_once() {
 	wait $pid 2>/dev/null || true
 	kern=$(tr -d '\r' <"$1" | sed -n 's/.*\[ *\([0-9]*\)\.\([0-9]\{3\}\)[0-9]*\] cairnd: ready.*/\1\2/p' |
 		head -1 | sed 's/^0*//')
-	echo "$wall ${kern:-0}"
+	# no timestamp: no split to print (a 0 would pass the wall clock off
+	# as firmware + boot loader)
+	[ -n "$kern" ] || { echo "boot_uefi: no kernel timestamp on 'cairnd: ready' in $1" >&2; exit 1; }
+	echo "$wall $kern"
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
@@ -70,7 +73,9 @@ boot_once "$W/warmup.log" >/dev/null
 : >"$W/wall.ms"; : >"$W/kern.ms"
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
-	set -- $(boot_once "$W/boot-$r.log")
+	# through a variable: `set -- $(...)` would not stop on boot_once's exit 1
+	t=$(boot_once "$W/boot-$r.log")
+	set -- $t
 	echo "round $r: ready ${1} ms after QEMU start, ${2} ms after kernel start"
 	echo "$1" >>"$W/wall.ms"; echo "$2" >>"$W/kern.ms"
 	r=$((r + 1))

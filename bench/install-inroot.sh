@@ -58,7 +58,10 @@ t1=$(now); floor=$(rate "$t0" "$t1")
 	--update-dir "$W/upd" --image-info "$W/image" --cmdline "$W/cmdline" \
 	--update-root "$W/slot/root" --update-verity "$W/slot/verity" 2>"$W/cairnd.err" &
 CAIRND_PID=$!
-i=0; until grep -q "cairnd: ready" "$W/cairnd.err"; do sleep 0.1; i=$((i + 1)); [ $i -lt 100 ]; done
+i=0; until grep -q "cairnd: ready" "$W/cairnd.err"; do
+	sleep 0.1; i=$((i + 1))
+	[ $i -lt 100 ] || { echo "install: cairnd not ready after 10 s:" >&2; cat "$W/cairnd.err" >&2; exit 1; }
+done
 sync; t0=$(now)
 "$OUT/cairnctl" --socket "$W/run/api.sock" update "$W/b.cairnb" >/dev/null 2>"$W/ctl.err" ||
 	{ cat "$W/ctl.err" >&2; exit 1; }

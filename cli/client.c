@@ -250,7 +250,7 @@ static int exchange(struct io *io, const char *method, const char *path, const c
 		ret = send_upload(io, up, e);
 		/* The server may have answered and closed before taking it all:
 		 * its answer says more than our EPIPE. */
-		if (ret < 0 && (ret == -EPIPE || ret == -ECONNRESET))
+		if (ret == -EPIPE || ret == -ECONNRESET)
 			ret = 0;
 	}
 	if (ret < 0)

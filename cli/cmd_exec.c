@@ -133,9 +133,10 @@ static int join(const char *name, pid_t pid, enum cairn_ct_type type)
 	char path[700], cg[600], me[32];
 	int fd, pidfd, n;
 
-	snprintf(cg, sizeof(cg), "/" CT_CGROUP_DIR "/%s", name);
 	if (type == CAIRN_CT_SYSTEM)
 		exec_cgroup(name, pid, cg, sizeof(cg));
+	else
+		snprintf(cg, sizeof(cg), "/" CT_CGROUP_DIR "/%s", name);
 	snprintf(path, sizeof(path), CT_CGROUP_ROOT "%s/cgroup.procs", cg);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	n = snprintf(me, sizeof(me), "%d", (int)getpid());

@@ -74,6 +74,11 @@ install_e2fsprogs() {
 	ln -sf mke2fs "$dest/usr/sbin/mkfs.ext4"
 	mkdir -p "$dest/etc"
 	cp /etc/mke2fs.conf "$dest/etc/mke2fs.conf"
+}
+
+# install_pool_tools DEST: what [pool] sections need beyond e2fsprogs.
+install_pool_tools() {
+	dest=$1
 	# [pool] fs = xfs, btrfs: cairnd runs mkfs.FS for a blank device
 	cp /usr/sbin/mkfs.xfs "$dest/usr/sbin/mkfs.xfs"
 	cp /usr/sbin/mkfs.btrfs "$dest/usr/sbin/mkfs.btrfs"

@@ -173,6 +173,8 @@ install_qemu "$R"
 # cairnd --prepare-data formats and grows /var (before busybox, whose
 # applets of the same names must not take their place).
 install_e2fsprogs "$R"
+# mkfs.xfs, mkfs.btrfs and kmod's modprobe for [pool]s (also before busybox)
+install_pool_tools "$R"
 install_busybox "$R"
 cp "$DEMO_CONF" "$R/etc/cairn/demo.conf"
 sign_demo "$R"

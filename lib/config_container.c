@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <sys/socket.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,19 +25,6 @@
 #include "size.h"
 
 #define IMAGES_DIR "/var/lib/cairn/images"
-
-static int bad(char *msg, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int bad(char *msg, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, size, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
 
 const char *cairn_ct_type_name(enum cairn_ct_type t)
 {
@@ -146,18 +132,18 @@ static int parse_io(struct cairn_container *ct, const char *v, char *msg, size_t
 
 	if (v[0] >= '0' && v[0] <= '9' && !strpbrk(v, ": ")) {
 		if (cairn_config_uint(v, 1, 10000, &io.weight) < 0)
-			return bad(msg, size, "bad io weight '%s': 1 to 10000", v);
+			return cairn_config_bad(msg, size, "bad io weight '%s': 1 to 10000", v);
 	} else {
 		unsigned maj, min;
 		int used = 0;
 
 		copy = strdup(v);
 		if (!copy)
-			return bad(msg, size, "out of memory");
+			return cairn_config_bad(msg, size, "out of memory");
 		w = strtok_r(copy, " \t", &save);
 		if (!w || sscanf(w, "%u:%u%n", &maj, &min, &used) != 2 || w[used]) {
 			free(copy);
-			return bad(msg, size, "bad io '%s': WEIGHT or MAJOR:MINOR rbps=N wbps=N riops=N wiops=N", v);
+			return cairn_config_bad(msg, size, "bad io '%s': WEIGHT or MAJOR:MINOR rbps=N wbps=N riops=N wiops=N", v);
 		}
 		io.dev = strdup(w);
 		while (!ret && (w = strtok_r(NULL, " \t", &save))) {
@@ -169,24 +155,24 @@ static int parse_io(struct cairn_container *ct, const char *v, char *msg, size_t
 				if (!strncmp(w, names[k], strlen(names[k])))
 					break;
 			if (k == 4)
-				ret = bad(msg, size, "bad io limit '%s': rbps=, wbps=, riops= or wiops=", w);
+				ret = cairn_config_bad(msg, size, "bad io limit '%s': rbps=, wbps=, riops= or wiops=", w);
 			else if (k < 2 ? cairn_size_parse(w + strlen(names[k]), dst[k]) < 0 || !*dst[k]
 				       : cairn_config_uint(w + strlen(names[k]), 1, UINT64_MAX, dst[k]) < 0)
-				ret = bad(msg, size, "bad io limit '%s': a positive %s", w,
+				ret = cairn_config_bad(msg, size, "bad io limit '%s': a positive %s", w,
 					  k < 2 ? "size (bytes per second)" : "number");
 		}
 		free(copy);
 		if (!ret && !io.rbps && !io.wbps && !io.riops && !io.wiops)
-			ret = bad(msg, size, "io '%s' sets no limit (rbps=, wbps=, riops=, wiops=)", v);
+			ret = cairn_config_bad(msg, size, "io '%s' sets no limit (rbps=, wbps=, riops=, wiops=)", v);
 		if (ret || !io.dev) {
 			free(io.dev);
-			return ret ? ret : bad(msg, size, "out of memory");
+			return ret ? ret : cairn_config_bad(msg, size, "out of memory");
 		}
 	}
 	grown = cairn_config_grow(ct->io, ct->n_io, sizeof(*grown));
 	if (!grown) {
 		free(io.dev);
-		return bad(msg, size, "out of memory");
+		return cairn_config_bad(msg, size, "out of memory");
 	}
 	ct->io = grown;
 	ct->io[ct->n_io++] = io;
@@ -211,7 +197,7 @@ static int parse_volume(struct cairn_container *ct, const char *v, int line, cha
 	int *lines;
 
 	if (!copy)
-		return bad(msg, size, "out of memory");
+		return cairn_config_bad(msg, size, "out of memory");
 	slash = strchr(copy, '/');
 	colon = strchr(copy, ':');
 	if (!slash || !colon || slash > colon)
@@ -242,7 +228,7 @@ static int parse_volume(struct cairn_container *ct, const char *v, int line, cha
 		free(vol.pool);
 		free(vol.path);
 		free(vol.target);
-		return bad(msg, size, "out of memory");
+		return cairn_config_bad(msg, size, "out of memory");
 	}
 	ct->volumes = grown;
 	ct->volume_lines[ct->n_volumes] = line;
@@ -250,7 +236,7 @@ static int parse_volume(struct cairn_container *ct, const char *v, int line, cha
 	return 0;
 syntax:
 	free(copy);
-	return bad(msg, size, "bad volume '%s': POOL/PATH:/target or POOL/PATH:/target:ro (no '..', target not /)", v);
+	return cairn_config_bad(msg, size, "bad volume '%s': POOL/PATH:/target or POOL/PATH:/target:ro (no '..', target not /)", v);
 }
 
 static int set_str(char **dst, const char *v, char *msg, size_t size)
@@ -258,7 +244,7 @@ static int set_str(char **dst, const char *v, char *msg, size_t size)
 	char *d = strdup(v);
 
 	if (!d)
-		return bad(msg, size, "out of memory");
+		return cairn_config_bad(msg, size, "out of memory");
 	free(*dst);
 	*dst = d;
 	return 0;
@@ -276,17 +262,17 @@ int cairn_container_key(struct cairn_service *s, const char *key, const char *v,
 		else if (!strcmp(v, "system"))
 			ct->type = CAIRN_CT_SYSTEM;
 		else
-			return bad(msg, size, "bad type '%s': app or system", v);
+			return cairn_config_bad(msg, size, "bad type '%s': app or system", v);
 	} else if (!strcmp(key, "image")) {
 		char path[1100];
 
 		if (v[0] != '/') {
 			if (!cairn_config_name_ok(v))
-				return bad(msg, size, "bad image '%s': an absolute path, or a file name in " IMAGES_DIR, v);
+				return cairn_config_bad(msg, size, "bad image '%s': an absolute path, or a file name in " IMAGES_DIR, v);
 			snprintf(path, sizeof(path), IMAGES_DIR "/%s", v);
 			v = path;
 		} else if (!abs_path_ok(v)) {
-			return bad(msg, size, "bad image path '%s'", v);
+			return cairn_config_bad(msg, size, "bad image path '%s'", v);
 		}
 		ct->image_line = line;
 		return set_str(&ct->image, v, msg, size);
@@ -294,25 +280,25 @@ int cairn_container_key(struct cairn_service *s, const char *key, const char *v,
 		size_t len = strlen(v);
 
 		if (len != 64 || strspn(v, "0123456789abcdefABCDEF") != 64)
-			return bad(msg, size, "bad sha256 '%s': 64 hex digits", v);
+			return cairn_config_bad(msg, size, "bad sha256 '%s': 64 hex digits", v);
 		for (size_t k = 0; k < 64; k++)
 			ct->sha256[k] = (char)(v[k] >= 'A' && v[k] <= 'F' ? v[k] - 'A' + 'a' : v[k]);
 		ct->sha256[64] = 0;
 	} else if (!strcmp(key, "storage")) {
 		if (!cairn_config_name_ok(v))
-			return bad(msg, size, "bad storage '%s': a pool's name", v);
+			return cairn_config_bad(msg, size, "bad storage '%s': a pool's name", v);
 		ct->storage_line = line;
 		return set_str(&ct->storage, v, msg, size);
 	} else if (!strcmp(key, "persistent")) {
 		if (cairn_config_bool(v, &ct->persistent) < 0)
-			return bad(msg, size, "bad persistent '%s': yes or no", v);
+			return cairn_config_bad(msg, size, "bad persistent '%s': yes or no", v);
 		ct->persistent_set = line;
 	} else if (!strcmp(key, "idmap")) {
 		ct->idmap_line = line;
 		if (!strcmp(v, "auto")) {
 			ct->idmap = CAIRN_IDMAP_AUTO;
 		} else if (cairn_config_uint(v, CAIRN_IDMAP_SIZE, UINT32_MAX - CAIRN_IDMAP_SIZE + 1, &n) < 0) {
-			return bad(msg, size, "bad idmap '%s': auto, or the first host id of the range (%u to %u)",
+			return cairn_config_bad(msg, size, "bad idmap '%s': auto, or the first host id of the range (%u to %u)",
 				   v, CAIRN_IDMAP_SIZE, UINT32_MAX - CAIRN_IDMAP_SIZE + 1);
 		} else {
 			ct->idmap = (uint32_t)n;
@@ -329,7 +315,7 @@ int cairn_container_key(struct cairn_service *s, const char *key, const char *v,
 			ct->net = CAIRN_CT_NET_BRIDGE;
 			return set_str(&ct->bridge, v + 7, msg, size);
 		} else
-			return bad(msg, size, "bad network '%s': none, host or bridge:NAME", v);
+			return cairn_config_bad(msg, size, "bad network '%s': none, host or bridge:NAME", v);
 	} else if (!strcmp(key, "address") || !strcmp(key, "gateway")) {
 		struct cairn_ip ip;
 		char canon[64];
@@ -343,7 +329,7 @@ int cairn_container_key(struct cairn_service *s, const char *key, const char *v,
 		}
 		if ((addr ? cairn_cidr_parse(v, &ip) : cairn_ip_parse(v, &ip)) < 0 ||
 		    ip.family != AF_INET)
-			return bad(msg, size, addr ? "bad address '%s': an IPv4 address with its prefix length (10.0.3.10/24), or dhcp"
+			return cairn_config_bad(msg, size, addr ? "bad address '%s': an IPv4 address with its prefix length (10.0.3.10/24), or dhcp"
 						   : "bad gateway '%s': an IPv4 address", v);
 		cairn_ip_format(&ip, addr, canon, sizeof(canon));
 		if (addr)
@@ -351,13 +337,13 @@ int cairn_container_key(struct cairn_service *s, const char *key, const char *v,
 		return set_str(addr ? &ct->address : &ct->gateway, canon, msg, size);
 	} else if (!strcmp(key, "hostname")) {
 		if (!cairn_config_hostname_ok(v))
-			return bad(msg, size, "bad hostname '%s': 1-63 of a-z 0-9 -", v);
+			return cairn_config_bad(msg, size, "bad hostname '%s': 1-63 of a-z 0-9 -", v);
 		return set_str(&ct->hostname, v, msg, size);
 	} else if (!strcmp(key, "halt_signal")) {
 		if (parse_signal(v, &ct->halt_signal) < 0)
-			return bad(msg, size, "bad halt_signal '%s': a signal name (SIGTERM, SIGRTMIN+3) or number", v);
+			return cairn_config_bad(msg, size, "bad halt_signal '%s': a signal name (SIGTERM, SIGRTMIN+3) or number", v);
 	} else if (!strcmp(key, "stop_signal")) {
-		return bad(msg, size, "a container stops with halt_signal, not stop_signal");
+		return cairn_config_bad(msg, size, "a container stops with halt_signal, not stop_signal");
 	} else if (!strcmp(key, "user")) {
 		unsigned long u, g;
 		char *end;
@@ -367,14 +353,14 @@ int cairn_container_key(struct cairn_service *s, const char *key, const char *v,
 		if (*end == ':')
 			g = strtoul(end + 1, &end, 10);
 		if (v[0] < '0' || v[0] > '9' || *end || u >= CAIRN_IDMAP_SIZE || g >= CAIRN_IDMAP_SIZE)
-			return bad(msg, size, "bad user '%s': UID or UID:GID inside the container (0 to 65535)", v);
+			return cairn_config_bad(msg, size, "bad user '%s': UID or UID:GID inside the container (0 to 65535)", v);
 		ct->uid = (uint32_t)u;
 		ct->gid = (uint32_t)g;
 	} else if (!strcmp(key, "group")) {
-		return bad(msg, size, "a container's group is set with user = UID:GID");
+		return cairn_config_bad(msg, size, "a container's group is set with user = UID:GID");
 	} else if (!strcmp(key, "memory") || !strcmp(key, "memory_swap")) {
 		if (cairn_size_parse(v, &n) < 0 || (key[6] == 0 && n < 1048576))
-			return bad(msg, size, "bad %s '%s': %s%s", key, v, CAIRN_SIZE_FORMS,
+			return cairn_config_bad(msg, size, "bad %s '%s': %s%s", key, v, CAIRN_SIZE_FORMS,
 				   key[6] ? "" : ", at least 1M");
 		if (key[6])
 			ct->memory_swap = n, ct->memory_swap_set = true;
@@ -382,14 +368,14 @@ int cairn_container_key(struct cairn_service *s, const char *key, const char *v,
 			ct->memory = n;
 	} else if (!strcmp(key, "cpu")) {
 		if (parse_cpu(v, &ct->cpu_milli) < 0)
-			return bad(msg, size, "bad cpu '%s': a fraction of CPUs, 0.001 to 1024 (0.5 is half a CPU)", v);
+			return cairn_config_bad(msg, size, "bad cpu '%s': a fraction of CPUs, 0.001 to 1024 (0.5 is half a CPU)", v);
 	} else if (!strcmp(key, "cpuset")) {
 		if (!cpuset_ok(v))
-			return bad(msg, size, "bad cpuset '%s': CPU numbers and ranges, such as 0-1,3", v);
+			return cairn_config_bad(msg, size, "bad cpuset '%s': CPU numbers and ranges, such as 0-1,3", v);
 		return set_str(&ct->cpuset, v, msg, size);
 	} else if (!strcmp(key, "pids")) {
 		if (cairn_config_uint(v, 1, 4194304, &ct->pids) < 0)
-			return bad(msg, size, "bad pids '%s': 1 to 4194304", v);
+			return cairn_config_bad(msg, size, "bad pids '%s': 1 to 4194304", v);
 	} else if (!strcmp(key, "io")) {
 		return parse_io(ct, v, msg, size);
 	} else if (!strcmp(key, "volume")) {

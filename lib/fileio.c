@@ -26,19 +26,26 @@ static void dir_of(const char *path, char *dir, size_t size)
 	}
 }
 
+/* fsync path, opened with O_RDONLY | flags; what says why it is opened. */
+static int fsync_path(const char *path, int flags, const char *what, struct cairn_err *e)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | flags);
+	int ret = 0;
+
+	if (fd < 0)
+		return cairn_err_sys(e, -errno, "%s: cannot open %s", path, what);
+	if (fsync(fd) < 0)
+		ret = cairn_err_sys(e, -errno, "%s: fsync", path);
+	close(fd);
+	return ret;
+}
+
 static int fsync_dir(const char *path, struct cairn_err *e)
 {
 	char dir[PATH_MAX];
-	int fd, ret = 0;
 
 	dir_of(path, dir, sizeof(dir));
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return cairn_err_sys(e, -errno, "%s: cannot open directory", dir);
-	if (fsync(fd) < 0)
-		ret = cairn_err_sys(e, -errno, "%s: fsync", dir);
-	close(fd);
-	return ret;
+	return fsync_path(dir, O_DIRECTORY, "directory", e);
 }
 
 /* fsync a file just renamed.  vfat (the ESP) writes a renamed file's size
@@ -48,15 +55,7 @@ static int fsync_dir(const char *path, struct cairn_err *e)
  * left to write). */
 static int fsync_renamed(const char *path, struct cairn_err *e)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	int ret = 0;
-
-	if (fd < 0)
-		return cairn_err_sys(e, -errno, "%s: cannot open after rename", path);
-	if (fsync(fd) < 0)
-		ret = cairn_err_sys(e, -errno, "%s: fsync", path);
-	close(fd);
-	return ret;
+	return fsync_path(path, O_NOFOLLOW, "after rename", e);
 }
 
 static int write_all(int fd, const void *data, size_t len)

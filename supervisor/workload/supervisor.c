@@ -11,7 +11,6 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +27,6 @@
 #include "strv.h"
 #include "state.h"
 #include "svcdef.h"
-
 
 uint64_t sup_realtime_ms(void)
 {
@@ -247,8 +245,7 @@ void sup_exited(struct inst *i, int code, int sig)
 	uint64_t now = loop_now_ms();
 	uint64_t run_ms = now > i->run_start ? now - i->run_start : 0;
 	enum inst_event ev;
-	bool clean = sig == 0 && code == 0;
-	bool restart;
+	bool clean, restart;
 
 	if (kind_of(i)->exit_status)
 		kind_of(i)->exit_status(i, &code, &sig);

@@ -66,8 +66,9 @@ setup() {
 # sign_conf FILE: sign FILE (FILE.sig) with the key the image trusts,
 # after a test has added its own sections to a test_conf.
 sign_conf() {
-	openssl dgst -sha256 -sign "${SIGNING_KEY:-build/keys/dev-signer.key}" -out "$1.sig" "$1" ||
-		fail "cannot sign $1"
+	key=${SIGNING_KEY:-build/keys/dev-signer.key}
+	[ -f "$key" ] || fail "$key missing: the image's signer (make image makes it)"
+	openssl dgst -sha256 -sign "$key" -out "$1.sig" "$1" || fail "cannot sign $1"
 }
 
 # test_conf: config/demo.conf plus the ttyS1 shell service, in the work
@@ -76,9 +77,7 @@ sign_conf() {
 test_conf() {
 	mkdir -p "$(dirname "$W")"   # a fresh tree has no work dir yet
 	cat config/demo.conf "$SYS/shell.conf" >"$W.conf"
-	key=${SIGNING_KEY:-build/keys/dev-signer.key}
-	[ -f "$key" ] || fail "$key missing: the image's signer (make image makes it)"
-	openssl dgst -sha256 -sign "$key" -out "$W.conf.sig" "$W.conf" || fail "cannot sign $W.conf"
+	sign_conf "$W.conf"
 	echo "$W.conf"
 }
 

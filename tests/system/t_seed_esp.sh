@@ -6,8 +6,7 @@
 setup                          # a fresh disk: no configuration on /var yet
 conf=$(test_conf)
 { cat "$conf"; printf '\n[service from-esp]\nexec = /bin/sh -c "echo seeded-by-the-esp; exec sleep 100000"\n'; } >"$W/seed.conf"
-key=${SIGNING_KEY:-build/keys/dev-signer.key}
-openssl dgst -sha256 -sign "$key" -out "$W/seed.conf.sig" "$W/seed.conf" || fail "cannot sign the seed"
+sign_conf "$W/seed.conf"
 
 # The ESP is the first partition, 1 MiB into the disk: mtools reaches it
 # with FILE@@OFFSET, as an operator's tooling would after dd.
